@@ -1,0 +1,5 @@
+export * from './codes';
+export * from './deadline-policy';
+export * from './mla-request.events';
+export * from './mla-request.machine';
+export * from './mla-request.runtime';

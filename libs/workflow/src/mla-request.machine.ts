@@ -1,0 +1,408 @@
+import { and, assign, enqueueActions, setup } from 'xstate';
+import { CHANNELS, REFUSAL_GROUNDS, type Outcome } from './codes';
+import { DEFAULT_DEADLINE_POLICY, nextStage, stageLevel, type DeadlineStep } from './deadline-policy';
+import type { MlaRequestContext, MlaRequestEffect, MlaRequestEvent, MlaRequestInput } from './mla-request.events';
+
+/** Stored with every snapshot; a newer machine migrates older snapshots explicitly. */
+export const MLA_REQUEST_MACHINE_VERSION = 1;
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Transmitted and not yet closed: the events that run alongside the main line apply. */
+const isOpen = (c: MlaRequestContext): boolean => c.milestones.transmittedOn !== null && c.milestones.closedOn === null;
+const hasText = (s: unknown): boolean => typeof s === 'string' && s.trim().length > 0;
+
+type E<T extends MlaRequestEvent['type']> = Extract<MlaRequestEvent, { type: T }>;
+
+/**
+ * The lifecycle of an MLA request (DOMAIN.md §3, UNTOC art. 18), as a pure XState v5 machine.
+ *
+ * - States are the stages of the legal process; `refused`, `withdrawn` and `lapsed` lead at once to
+ *   `closed` with that outcome; `executed` waits for `caseClosed` (results transmitted, then closed).
+ * - Guards enforce who may send each event (the requesting or the requested central authority, a
+ *   contact point or the programme, the system) and the rules of article 18: a refusal names a ground
+ *   and gives reasons (18(21), 18(23)); withdrawal only by the requesting side (18(24)); an urgent
+ *   oral request waits for written confirmation before it can be acknowledged (18(14)).
+ * - Side effects are only emitted (`MlaRequestEffect`): deadlines opened, closed, paused, resumed and
+ *   notifications requested. No timers, no I/O.
+ * - `deadlineReached` (sent by the system when a deadline stage falls due) is accepted once per
+ *   stage; the machine then decides the notification and the next escalation level (DOMAIN.md §4).
+ */
+export const mlaRequestMachine = setup({
+  types: {
+    context: {} as MlaRequestContext,
+    events: {} as MlaRequestEvent,
+    input: {} as MlaRequestInput,
+    emitted: {} as MlaRequestEffect,
+  },
+  guards: {
+    byRequestingCA: ({ context, event }) =>
+      event.actor.role === 'CENTRAL_AUTHORITY' && event.actor.state === context.requestingState,
+    byRequestedCA: ({ context, event }) =>
+      event.actor.role === 'CENTRAL_AUTHORITY' && event.actor.state === context.requestedState,
+    byEitherCA: ({ context, event }) =>
+      event.actor.role === 'CENTRAL_AUTHORITY' &&
+      (event.actor.state === context.requestingState || event.actor.state === context.requestedState),
+    byFacilitator: ({ event }) => event.actor.role === 'CONTACT_POINT' || event.actor.role === 'SECRETARIAT',
+    byContactPoint: ({ event }) => event.actor.role === 'CONTACT_POINT',
+    /** UNTOC art. 18(13)–(14): a known channel; the oral channel only for an urgent request. */
+    validTransmission: ({ context, event }) => {
+      const e = event as E<'requestTransmitted'>;
+      if (!(e.actor.role === 'CENTRAL_AUTHORITY' && e.actor.state === context.requestingState)) return false;
+      if (!CHANNELS.includes(e.channel)) return false;
+      if (e.channel === 'ORAL_URGENT' && !context.urgent) return false;
+      if (e.suggestedDeadline && !ISO_DATE.test(e.suggestedDeadline.date ?? '')) return false;
+      return true;
+    },
+    isOralTransmission: ({ event }) => (event as E<'requestTransmitted'>).channel === 'ORAL_URGENT',
+    /** UNTOC art. 18(21) ground and 18(23) reasons, by the requested central authority. */
+    validRefusal: ({ context, event }) => {
+      const e = event as E<'requestRefused'>;
+      return (
+        e.actor.role === 'CENTRAL_AUTHORITY' &&
+        e.actor.state === context.requestedState &&
+        REFUSAL_GROUNDS.includes(e.ground) &&
+        hasText(e.reasons)
+      );
+    },
+    /** UNTOC art. 18(25): postponement by the requested side, with its reasons. */
+    validPostponement: ({ context, event }) => {
+      const e = event as E<'executionPostponed'>;
+      return e.actor.role === 'CENTRAL_AUTHORITY' && e.actor.state === context.requestedState && hasText(e.reasons);
+    },
+    validPostponementFromConsultation: ({ context, event }) => {
+      const e = event as E<'executionPostponed'>;
+      return (
+        context.executionStarted &&
+        e.actor.role === 'CENTRAL_AUTHORITY' &&
+        e.actor.state === context.requestedState &&
+        hasText(e.reasons)
+      );
+    },
+    /** Withdrawal (18(24)): only the requesting central authority, once transmitted. */
+    canWithdraw: ({ context, event }) =>
+      isOpen(context) &&
+      event.actor.role === 'CENTRAL_AUTHORITY' &&
+      event.actor.state === context.requestingState,
+    /** Administrative closure for lack of response, by either central authority, once transmitted. */
+    canLapse: ({ context, event }) =>
+      isOpen(context) &&
+      event.actor.role === 'CENTRAL_AUTHORITY' &&
+      (event.actor.state === context.requestingState || event.actor.state === context.requestedState),
+    /** Progress enquiry (18(24)): the requesting side asks, once transmitted, one open at a time. */
+    canEnquire: ({ context, event }) =>
+      isOpen(context) &&
+      context.deadlines.PROGRESS_ENQUIRY_REPLY === undefined &&
+      event.actor.role === 'CENTRAL_AUTHORITY' &&
+      event.actor.state === context.requestingState,
+    canAnswerEnquiry: ({ context, event }) =>
+      context.deadlines.PROGRESS_ENQUIRY_REPLY !== undefined &&
+      event.actor.role === 'CENTRAL_AUTHORITY' &&
+      event.actor.state === context.requestedState,
+    canFacilitate: ({ context, event }) => context.milestones.closedOn === null && event.actor.role === 'CONTACT_POINT' || event.actor.role === 'SECRETARIAT',
+    /** A deadline stage falls due: only the system, only the stage expected next, never while paused. */
+    stageDue: ({ context, event }) => {
+      if (event.type !== 'deadlineReached' || event.actor.role !== 'SYSTEM') return false;
+      const d = context.deadlines[event.step];
+      return d !== undefined && !d.paused && d.nextStage === event.stage;
+    },
+    returnsToExecution: ({ context }) => context.returnTo === 'EXECUTION',
+  },
+  actions: {
+    openDeadline: enqueueActions(({ enqueue, event, context }, params: { step: DeadlineStep; dueOn?: string }) => {
+      enqueue.assign({
+        deadlines: { ...context.deadlines, [params.step]: { sent: [], nextStage: 'REMINDER', paused: false } },
+      });
+      enqueue.emit({ type: 'deadline.opened', step: params.step, from: event.occurredAt, ...(params.dueOn ? { dueOn: params.dueOn } : {}) });
+    }),
+    closeDeadline: enqueueActions(({ enqueue, context }, params: { step: DeadlineStep; reason?: 'DONE' | 'CANCELLED' }) => {
+      if (!context.deadlines[params.step]) return;
+      const rest = { ...context.deadlines };
+      delete rest[params.step];
+      enqueue.assign({ deadlines: rest });
+      enqueue.emit({ type: 'deadline.closed', step: params.step, reason: params.reason ?? 'DONE' });
+    }),
+    closeAllDeadlines: enqueueActions(({ enqueue, context }) => {
+      for (const step of Object.keys(context.deadlines) as DeadlineStep[]) {
+        enqueue.emit({ type: 'deadline.closed', step, reason: 'CANCELLED' });
+      }
+      enqueue.assign({ deadlines: {} });
+    }),
+    pauseDeadline: enqueueActions(({ enqueue, context, event }, params: { step: DeadlineStep }) => {
+      const d = context.deadlines[params.step];
+      if (!d || d.paused) return;
+      enqueue.assign({ deadlines: { ...context.deadlines, [params.step]: { ...d, paused: true } } });
+      enqueue.emit({ type: 'deadline.paused', step: params.step, at: event.occurredAt });
+    }),
+    resumeDeadline: enqueueActions(({ enqueue, context, event }, params: { step: DeadlineStep }) => {
+      const d = context.deadlines[params.step];
+      if (!d || !d.paused) return;
+      enqueue.assign({ deadlines: { ...context.deadlines, [params.step]: { ...d, paused: false } } });
+      enqueue.emit({ type: 'deadline.resumed', step: params.step, at: event.occurredAt });
+    }),
+    /** Decide the notification of a due stage and the next escalation level (DOMAIN.md §4). */
+    notifyStage: enqueueActions(({ enqueue, context, event }) => {
+      if (event.type !== 'deadlineReached') return;
+      const d = context.deadlines[event.step];
+      if (!d) return;
+      const next = nextStage(event.step, event.stage, DEFAULT_DEADLINE_POLICY);
+      enqueue.assign({
+        deadlines: { ...context.deadlines, [event.step]: { ...d, sent: [...d.sent, event.stage], nextStage: next } },
+        listedForPlenary: context.listedForPlenary || event.stage === 'LEVEL_4',
+      });
+      enqueue.emit({ type: 'notification.requested', step: event.step, stage: event.stage, level: stageLevel(event.stage), nextStage: next });
+      if (event.stage === 'LEVEL_4') enqueue.emit({ type: 'plenary.listed', step: event.step });
+    }),
+    recordTransmission: assign(({ context, event }) => {
+      const e = event as E<'requestTransmitted'>;
+      return {
+        channel: e.channel,
+        suggestedDeadline: e.suggestedDeadline ?? null,
+        milestones: { ...context.milestones, transmittedOn: e.occurredOn },
+      };
+    }),
+    recordAcknowledgement: assign(({ context, event }) => ({
+      milestones: { ...context.milestones, acknowledgedOn: event.occurredOn, acknowledgementInferred: event.inferred === true },
+    })),
+    recordFacilitation: assign(({ context, event }) =>
+      context.milestones.facilitatedOn !== null && context.milestones.facilitatedOn <= event.occurredOn
+        ? {}
+        : { milestones: { ...context.milestones, facilitatedOn: event.occurredOn } },
+    ),
+    openExecution: enqueueActions(({ enqueue, context, event }) => {
+      const s = context.suggestedDeadline;
+      // UNTOC art. 18(24): a deadline suggested with reasons replaces the default execution deadline.
+      const dueOn = s && hasText(s.reasons) ? s.date : undefined;
+      enqueue.assign({
+        executionStarted: true,
+        conditions: (event as E<'requestAccepted'>).conditions ?? context.conditions,
+        deadlines: { ...context.deadlines, EXECUTION: { sent: [], nextStage: 'REMINDER', paused: false } },
+      });
+      enqueue.emit({ type: 'deadline.opened', step: 'EXECUTION', from: event.occurredAt, ...(dueOn ? { dueOn } : {}) });
+    }),
+    recordRefusal: assign(({ event }) => {
+      const e = event as E<'requestRefused'>;
+      return { refusal: { ground: e.ground, reasons: e.reasons } };
+    }),
+    recordExecution: assign(({ context, event }) => ({
+      partiallyExecuted: (event as E<'executionCompleted'>).partial === true,
+      milestones: { ...context.milestones, executedOn: event.occurredOn },
+    })),
+    close: assign(({ context, event }, params: { outcome: Outcome | 'FROM_EXECUTION' }) => ({
+      outcome:
+        params.outcome === 'FROM_EXECUTION'
+          ? context.partiallyExecuted
+            ? ('PARTIALLY_EXECUTED' as const)
+            : ('EXECUTED' as const)
+          : params.outcome,
+      milestones: { ...context.milestones, closedOn: event.occurredOn },
+    })),
+  },
+}).createMachine({
+  id: 'mlaRequest',
+  initial: 'draft',
+  context: ({ input }) => ({
+    ...input,
+    channel: null,
+    suggestedDeadline: null,
+    outcome: null,
+    refusal: null,
+    conditions: null,
+    milestones: {
+      facilitatedOn: null,
+      transmittedOn: null,
+      acknowledgedOn: null,
+      acknowledgementInferred: false,
+      executedOn: null,
+      closedOn: null,
+    },
+    deadlines: {},
+    returnTo: null,
+    executionStarted: false,
+    partiallyExecuted: false,
+    listedForPlenary: false,
+  }),
+  // Alongside the main line (DOMAIN.md §3): withdrawal, lapse, progress enquiries, facilitation, deadlines.
+  on: {
+    requestWithdrawn: { guard: 'canWithdraw', target: '.withdrawn', actions: ['closeAllDeadlines', { type: 'close', params: { outcome: 'WITHDRAWN' } }] },
+    requestLapsed: { guard: 'canLapse', target: '.lapsed', actions: ['closeAllDeadlines', { type: 'close', params: { outcome: 'LAPSED' } }] },
+    progressEnquirySent: { guard: 'canEnquire', actions: { type: 'openDeadline', params: { step: 'PROGRESS_ENQUIRY_REPLY' } } },
+    progressEnquiryAnswered: { guard: 'canAnswerEnquiry', actions: { type: 'closeDeadline', params: { step: 'PROGRESS_ENQUIRY_REPLY' } } },
+    facilitationRecorded: { guard: 'canFacilitate', actions: 'recordFacilitation' },
+    deadlineReached: { guard: 'stageDue', actions: 'notifyStage' },
+  },
+  states: {
+    draft: {
+      on: {
+        draftShared: { guard: 'byRequestingCA', target: 'informalConsultation' },
+        requestTransmitted: { guard: 'validTransmission', target: 'transmitting' },
+      },
+    },
+    /** Informal consultation: the requested State's contact point reviews the draft. */
+    informalConsultation: {
+      on: {
+        draftReviewed: { guard: 'byContactPoint', target: 'draft', actions: 'recordFacilitation' },
+        requestTransmitted: { guard: 'validTransmission', target: 'transmitting' },
+      },
+    },
+    /** Transient: records the transmission and routes oral-urgent requests to written confirmation. */
+    transmitting: {
+      entry: 'recordTransmission',
+      always: [
+        { guard: 'isOralTransmission', target: 'awaitingWrittenConfirmation', actions: { type: 'openDeadline', params: { step: 'WRITTEN_CONFIRMATION' } } },
+        { target: 'awaitingAcknowledgement', actions: { type: 'openDeadline', params: { step: 'ACKNOWLEDGEMENT' } } },
+      ],
+    },
+    /** UNTOC art. 18(14): an urgent oral request, to be confirmed in writing forthwith. */
+    awaitingWrittenConfirmation: {
+      on: {
+        writtenConfirmationSent: {
+          guard: 'byRequestingCA',
+          target: 'awaitingAcknowledgement',
+          actions: [
+            { type: 'closeDeadline', params: { step: 'WRITTEN_CONFIRMATION' } },
+            { type: 'openDeadline', params: { step: 'ACKNOWLEDGEMENT' } },
+          ],
+        },
+      },
+    },
+    awaitingAcknowledgement: {
+      on: {
+        receiptAcknowledged: {
+          guard: 'byRequestedCA',
+          target: 'underAssessment',
+          actions: [
+            'recordAcknowledgement',
+            { type: 'closeDeadline', params: { step: 'ACKNOWLEDGEMENT' } },
+            { type: 'openDeadline', params: { step: 'ASSESSMENT' } },
+          ],
+        },
+      },
+    },
+    underAssessment: {
+      on: {
+        additionalInformationRequested: {
+          guard: 'byRequestedCA',
+          target: 'awaitingAdditionalInformation',
+          actions: [
+            assign({ returnTo: 'ASSESSMENT' as const }),
+            { type: 'closeDeadline', params: { step: 'ASSESSMENT' } },
+            { type: 'openDeadline', params: { step: 'ADDITIONAL_INFORMATION' } },
+          ],
+        },
+        consultationOpened: {
+          guard: 'byRequestedCA',
+          target: 'consultation',
+          actions: [assign({ returnTo: 'ASSESSMENT' as const }), { type: 'closeDeadline', params: { step: 'ASSESSMENT' } }],
+        },
+        requestAccepted: {
+          guard: 'byRequestedCA',
+          target: 'inExecution',
+          actions: [{ type: 'closeDeadline', params: { step: 'ASSESSMENT' } }, 'openExecution'],
+        },
+        requestRefused: { guard: 'validRefusal', target: 'refused', actions: ['recordRefusal', 'closeAllDeadlines', { type: 'close', params: { outcome: 'REFUSED' } }] },
+      },
+    },
+    /** UNTOC art. 18(16): the requesting State owes additional information; execution clock paused. */
+    awaitingAdditionalInformation: {
+      on: {
+        additionalInformationProvided: [
+          {
+            guard: and(['byRequestingCA', 'returnsToExecution']),
+            target: 'inExecution',
+            actions: [
+              { type: 'closeDeadline', params: { step: 'ADDITIONAL_INFORMATION' } },
+              { type: 'resumeDeadline', params: { step: 'EXECUTION' } },
+            ],
+          },
+          {
+            guard: 'byRequestingCA',
+            target: 'underAssessment',
+            actions: [
+              { type: 'closeDeadline', params: { step: 'ADDITIONAL_INFORMATION' } },
+              { type: 'openDeadline', params: { step: 'ASSESSMENT' } },
+            ],
+          },
+        ],
+      },
+    },
+    /** UNTOC art. 18(26): consultation before a refusal or a postponement; conditions recorded. */
+    consultation: {
+      on: {
+        requestAccepted: [
+          { guard: and(['byRequestedCA', 'returnsToExecution']), target: 'inExecution', actions: assign(({ event }) => ({ conditions: (event as E<'requestAccepted'>).conditions ?? null })) },
+          { guard: 'byRequestedCA', target: 'inExecution', actions: 'openExecution' },
+        ],
+        executionPostponed: {
+          guard: 'validPostponementFromConsultation',
+          target: 'postponed',
+          actions: [
+            { type: 'pauseDeadline', params: { step: 'EXECUTION' } },
+            { type: 'openDeadline', params: { step: 'POSTPONEMENT_REVIEW' } },
+          ],
+        },
+        requestRefused: { guard: 'validRefusal', target: 'refused', actions: ['recordRefusal', 'closeAllDeadlines', { type: 'close', params: { outcome: 'REFUSED' } }] },
+      },
+    },
+    inExecution: {
+      on: {
+        additionalInformationRequested: {
+          guard: 'byRequestedCA',
+          target: 'awaitingAdditionalInformation',
+          actions: [
+            assign({ returnTo: 'EXECUTION' as const }),
+            { type: 'pauseDeadline', params: { step: 'EXECUTION' } },
+            { type: 'openDeadline', params: { step: 'ADDITIONAL_INFORMATION' } },
+          ],
+        },
+        consultationOpened: { guard: 'byRequestedCA', target: 'consultation', actions: assign({ returnTo: 'EXECUTION' as const }) },
+        executionPostponed: {
+          guard: 'validPostponement',
+          target: 'postponed',
+          actions: [
+            { type: 'pauseDeadline', params: { step: 'EXECUTION' } },
+            { type: 'openDeadline', params: { step: 'POSTPONEMENT_REVIEW' } },
+          ],
+        },
+        executionCompleted: {
+          guard: 'byRequestedCA',
+          target: 'executed',
+          actions: ['recordExecution', { type: 'closeDeadline', params: { step: 'EXECUTION' } }, 'closeAllDeadlines'],
+        },
+        requestRefused: { guard: 'validRefusal', target: 'refused', actions: ['recordRefusal', 'closeAllDeadlines', { type: 'close', params: { outcome: 'REFUSED' } }] },
+      },
+    },
+    /** UNTOC art. 18(25): execution postponed; reviewed every 60 calendar days by default. */
+    postponed: {
+      on: {
+        executionResumed: {
+          guard: 'byRequestedCA',
+          target: 'inExecution',
+          actions: [
+            { type: 'closeDeadline', params: { step: 'POSTPONEMENT_REVIEW' } },
+            { type: 'resumeDeadline', params: { step: 'EXECUTION' } },
+          ],
+        },
+        postponementReviewed: {
+          guard: 'byRequestedCA',
+          actions: [
+            { type: 'closeDeadline', params: { step: 'POSTPONEMENT_REVIEW' } },
+            { type: 'openDeadline', params: { step: 'POSTPONEMENT_REVIEW' } },
+          ],
+        },
+        requestRefused: { guard: 'validRefusal', target: 'refused', actions: ['recordRefusal', 'closeAllDeadlines', { type: 'close', params: { outcome: 'REFUSED' } }] },
+      },
+    },
+    /** Results transmitted; closing records the outcome EXECUTED or PARTIALLY_EXECUTED. */
+    executed: {
+      on: {
+        caseClosed: { guard: 'byEitherCA', target: 'closed', actions: { type: 'close', params: { outcome: 'FROM_EXECUTION' } } },
+      },
+    },
+    refused: { always: { target: 'closed' } },
+    withdrawn: { always: { target: 'closed' } },
+    lapsed: { always: { target: 'closed' } },
+    closed: { type: 'final' },
+  },
+});
+
+export type MlaRequestMachine = typeof mlaRequestMachine;
