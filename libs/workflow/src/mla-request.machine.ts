@@ -1,6 +1,6 @@
 import { and, assign, enqueueActions, setup } from 'xstate';
 import { CHANNELS, REFUSAL_GROUNDS, type Outcome } from './codes';
-import { DEFAULT_DEADLINE_POLICY, nextStage, stageLevel, type DeadlineStep } from './deadline-policy';
+import { DEFAULT_DEADLINE_POLICY, nextStage, STAGES, stageLevel, type DeadlineStep } from './deadline-policy';
 import type { MlaRequestContext, MlaRequestEffect, MlaRequestEvent, MlaRequestInput } from './mla-request.events';
 
 /** Stored with every snapshot; a newer machine migrates older snapshots explicitly. */
@@ -98,12 +98,15 @@ export const mlaRequestMachine = setup({
       context.deadlines.PROGRESS_ENQUIRY_REPLY !== undefined &&
       event.actor.role === 'CENTRAL_AUTHORITY' &&
       event.actor.state === context.requestedState,
-    canFacilitate: ({ context, event }) => context.milestones.closedOn === null && event.actor.role === 'CONTACT_POINT' || event.actor.role === 'SECRETARIAT',
-    /** A deadline stage falls due: only the system, only the stage expected next, never while paused. */
+    canFacilitate: ({ context, event }) =>
+      context.milestones.closedOn === null && (event.actor.role === 'CONTACT_POINT' || event.actor.role === 'SECRETARIAT'),
+    /** A deadline stage falls due: only the system, each stage once and in ladder order, never while paused. */
     stageDue: ({ context, event }) => {
       if (event.type !== 'deadlineReached' || event.actor.role !== 'SYSTEM') return false;
       const d = context.deadlines[event.step];
-      return d !== undefined && !d.paused && d.nextStage === event.stage;
+      // The expected stage, or a later one when earlier stages were skipped (history imported without replay).
+      return d !== undefined && !d.paused && d.nextStage !== null && STAGES.indexOf(event.stage) >= STAGES.indexOf(d.nextStage) &&
+        (event.stage === 'REMINDER' || DEFAULT_DEADLINE_POLICY.steps[event.step].escalates);
     },
     returnsToExecution: ({ context }) => context.returnTo === 'EXECUTION',
   },

@@ -1,0 +1,156 @@
+import { NestFactory } from '@nestjs/core';
+import {
+  AppConfig,
+  ConfigError,
+  DirectoryService,
+  DomainModule,
+  ManualClock,
+  migrate,
+  migrationNeeded,
+  RegisterFormatError,
+  RegisterImportService,
+  StatisticsService,
+  ValidationFailedError,
+} from '@rogatory/domain';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_REGISTER, runDemo } from './cli/demo';
+import { StderrLogger } from './cli/stderr-logger';
+import { replayRegister } from './replay/register-replay';
+import { WorkerModule } from './worker.module';
+
+const USAGE = `usage: npm run cli -- <command> [options]
+
+  migrate                                   create the database if needed and apply migrations
+  migration:check                           exit 1 when entities and migrations disagree
+  seed-directory                            load networks, States, central authorities, contact points
+  import-register FILE [--replay] [--until YYYY-MM-DD]
+                                            import a case register (REGISTER.md); --replay runs it in
+                                            simulated time with reminders and escalations
+  statistics --year YYYY [--network CODE] [--format json|csv]
+                                            yearly statistics (DOMAIN.md §5)
+  demo [--out DIR]                          replay register-2021.csv to 15 May 2022, report, files in DIR
+
+Results go to stdout, logs to stderr. Configuration: DATABASE_URL, REDIS_URL, SMTP_URL (see README).`;
+
+const log = (m: string) => process.stderr.write(`${m}\n`);
+
+/** Exit codes: 0 done; 1 the command ran but found problems (rejected rows, a migration missing); 2 bad usage or unreadable input. */
+class UsageError extends Error {}
+
+async function withDomain<T>(config: AppConfig, fn: (app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>) => Promise<T>): Promise<T> {
+  const app = await NestFactory.createApplicationContext(DomainModule.forRoot({ config }), { logger: new StderrLogger() });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      replay: { type: 'boolean', default: false },
+      until: { type: 'string' },
+      year: { type: 'string' },
+      network: { type: 'string' },
+      format: { type: 'string', default: 'json' },
+      out: { type: 'string', default: 'out/demo' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (!command || values.help || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  const config = AppConfig.fromEnv();
+  switch (command) {
+    case 'migrate': {
+      const applied = await migrate(config.databaseUrl);
+      process.stdout.write(`${JSON.stringify({ applied })}\n`);
+      return 0;
+    }
+    case 'migration:check': {
+      await migrate(config.databaseUrl);
+      const needed = await migrationNeeded(config.databaseUrl);
+      process.stdout.write(`${JSON.stringify({ migrationNeeded: needed })}\n`);
+      return needed ? 1 : 0;
+    }
+    case 'seed-directory': {
+      await migrate(config.databaseUrl);
+      const result = await withDomain(config, (app) => app.get(DirectoryService).seed());
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      return 0;
+    }
+    case 'import-register': {
+      const file = positionals[0];
+      if (!file) throw new UsageError('import-register needs a FILE');
+      let input: Buffer;
+      try {
+        input = readFileSync(file);
+      } catch (err) {
+        throw new RegisterFormatError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+      await migrate(config.databaseUrl);
+      let report;
+      if (values.replay) {
+        const dates = [...input.toString('utf8').matchAll(/\b(\d{4}-\d{2}-\d{2})\b/g)].map((m) => m[1]).sort();
+        const until = values.until ?? dates[dates.length - 1];
+        if (!until || !/^\d{4}-\d{2}-\d{2}$/.test(until)) throw new UsageError('--until must be a date YYYY-MM-DD');
+        const clock = new ManualClock(new Date(`${dates[0] ?? until}T00:00:00.000Z`));
+        const app = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, clock, schedulers: false }), { logger: new StderrLogger() });
+        try {
+          const r = await replayRegister(app, clock, input, new Date(`${until}T23:59:59.000Z`), log);
+          report = { imported: r.imported, unchanged: r.unchanged, rejected: r.rejected };
+        } finally {
+          await app.close();
+        }
+      } else {
+        report = await withDomain(config, (app) => app.get(RegisterImportService).importHistory(input));
+      }
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+      return report.rejected.length ? 1 : 0;
+    }
+    case 'statistics': {
+      if (!values.year || !/^\d{4}$/.test(values.year)) throw new UsageError('statistics needs --year YYYY');
+      if (!['json', 'csv'].includes(values.format ?? '')) throw new UsageError('--format must be json or csv');
+      await migrate(config.databaseUrl);
+      const out = await withDomain(config, async (app) => {
+        const s = app.get(StatisticsService);
+        const stats = await s.yearly(Number(values.year), values.network);
+        return values.format === 'csv' ? s.toCsv(stats) : `${JSON.stringify(stats)}\n`;
+      });
+      process.stdout.write(out);
+      return 0;
+    }
+    case 'demo': {
+      const summary = await runDemo(config, { out: path.resolve(values.out ?? 'out/demo'), register: DEFAULT_REGISTER, until: values.until ?? '2022-05-15' }, log);
+      return summary.rejected ? 1 : 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2))
+  .then((code) => process.exit(code))
+  .catch((err: unknown) => {
+    if (err instanceof UsageError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      log(`error: ${(err as Error).message}`);
+      process.exit(2);
+    }
+    if (err instanceof RegisterFormatError) {
+      log(`error: the file cannot be read as a register: ${err.message}`);
+      process.exit(2);
+    }
+    if (err instanceof ConfigError || err instanceof ValidationFailedError) {
+      log(`error: ${err.message}`);
+      process.exit(2);
+    }
+    log(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  });

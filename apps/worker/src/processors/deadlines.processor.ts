@@ -1,0 +1,20 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { DeadlineRunner, JobName, QueueName } from '@rogatory/domain';
+import type { Job } from 'bullmq';
+import { runJob, type HandlesJobs, type JobHandlers } from './job-handler';
+
+/** Fires due deadline stages (reminders and escalations). */
+@Processor(QueueName.Deadlines, { concurrency: 4 })
+export class DeadlinesProcessor extends WorkerHost implements HandlesJobs {
+  constructor(private readonly runner: DeadlineRunner) {
+    super();
+  }
+
+  readonly handlers: JobHandlers = {
+    [JobName.DeadlineDue]: (d) => this.runner.fire(d.deadlineId, d.stage),
+  };
+
+  process(job: Job): Promise<unknown> {
+    return runJob(this.handlers, job);
+  }
+}

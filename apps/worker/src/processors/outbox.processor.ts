@@ -1,0 +1,24 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { JobName, OutboxService, QueueName } from '@rogatory/domain';
+import type { Job } from 'bullmq';
+import { runJob, type HandlesJobs, type JobHandlers } from './job-handler';
+
+/** Sends outbox emails; a transient SMTP failure throws so BullMQ retries with backoff. */
+@Processor(QueueName.Outbox, { concurrency: 4 })
+export class OutboxProcessor extends WorkerHost implements HandlesJobs {
+  constructor(private readonly outbox: OutboxService) {
+    super();
+  }
+
+  readonly handlers: JobHandlers = {
+    [JobName.SendEmail]: async (d) => {
+      const outcome = await this.outbox.send(d.outboxId);
+      if (outcome === 'retry') throw new Error(`email ${d.outboxId}: SMTP unavailable, will retry`);
+      return outcome;
+    },
+  };
+
+  process(job: Job): Promise<unknown> {
+    return runJob(this.handlers, job);
+  }
+}

@@ -1,0 +1,109 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Deadline, DeadlineRunner, ManualClock, QueueName, RegisterImportService, type RegisterRejection, type RegisterRow, type TimelineEvent } from '@rogatory/domain';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { applyEvent, startRequest, type MlaRequestEvent } from '@rogatory/workflow';
+import type { Queue } from 'bullmq';
+
+export interface ReplayResult {
+  imported: number;
+  unchanged: number;
+  rejected: RegisterRejection[];
+  eventsApplied: number;
+  deadlineStagesFired: number;
+}
+
+/** Waits until the deadline and outbox queues have nothing waiting, delayed or active; throws after `timeoutMs`. */
+export async function waitForQueuesIdle(app: INestApplicationContext, timeoutMs = 60_000): Promise<void> {
+  const queues = [QueueName.Deadlines, QueueName.Outbox].map((q) => app.get<Queue>(getQueueToken(q)));
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    let busy = 0;
+    for (const q of queues) {
+      const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused', 'waiting-children');
+      busy += Object.values(c).reduce((a, b) => a + b, 0);
+    }
+    if (busy === 0) return;
+    if (Date.now() > until) throw new Error(`queues still busy after ${timeoutMs} ms (${busy} jobs)`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Checks a row's whole replay plan against the pure machine, writing nothing. Returns the refusal, if any. */
+function dryRun(row: RegisterRow, timeline: TimelineEvent[]): string | null {
+  let s = startRequest({ network: row.network as never, requestingState: row.requestingState, requestedState: row.requestedState, urgent: row.urgent }).snapshot;
+  for (const t of timeline) {
+    const state = t.event.actor === 'REQUESTING_CA' ? row.requestingState : row.requestedState;
+    const role = t.event.actor === 'FACILITATOR' ? (row.network === 'OTHER' ? 'SECRETARIAT' : 'CONTACT_POINT') : 'CENTRAL_AUTHORITY';
+    const ev = { type: t.event.type, actor: { role, state: role === 'SECRETARIAT' ? null : state }, occurredAt: `${t.event.on}T12:00:00.000Z`, occurredOn: t.event.on, inferred: t.event.inferred, ...t.event.payload } as MlaRequestEvent;
+    const r = applyEvent(s, ev);
+    if (!r.accepted) return `replay refused: ${t.event.type} on ${t.event.on} does not apply in state ${String(s.value)}`;
+    s = r.snapshot;
+  }
+  return null;
+}
+
+/**
+ * Replays a register in simulated time (REGISTER.md with --replay): the clock moves from the first date to
+ * `until`; at each register date the events of that date are applied (12:00 UTC), and between dates the
+ * clock stops at every deadline stage that falls due, the sweeper queues it and the worker running in
+ * `app` fires it and sends its emails, exactly as it would live. Rows the machine would refuse are
+ * rejected before anything is written.
+ */
+export async function replayRegister(app: INestApplicationContext, clock: ManualClock, input: string | Buffer, until: Date, log: (m: string) => void = () => undefined): Promise<ReplayResult> {
+  const importer = app.get(RegisterImportService);
+  const runner = app.get(DeadlineRunner);
+  const orm = app.get(MikroORM);
+  const prepared = await importer.prepare(input);
+  const rejected = [...prepared.rejected];
+  const timeline = importer.timeline(prepared.toImport);
+  const byRow = new Map<RegisterRow, TimelineEvent[]>();
+  for (const t of timeline) byRow.set(t.row, [...(byRow.get(t.row) ?? []), t]);
+  const refusedRows = new Set<RegisterRow>();
+  for (const [row, events] of byRow) {
+    const refusal = dryRun(row, events);
+    if (refusal) {
+      refusedRows.add(row);
+      rejected.push({ line: row.line, caseRef: row.caseRef, errors: [refusal] });
+    }
+  }
+  const events = timeline.filter((t) => !refusedRows.has(t.row));
+  let fired = 0;
+
+  /** Moves the clock to `target`, stopping at every deadline stage due before it. */
+  const runUntil = async (target: Date): Promise<void> => {
+    let last = '';
+    let repeats = 0;
+    for (;;) {
+      const next = await orm.em.fork().findOne(Deadline, { status: 'OPEN', nextStage: { $ne: null }, nextFireAt: { $lte: target } }, { orderBy: { nextFireAt: 'asc' }, fields: ['nextStage', 'nextFireAt'] });
+      if (!next?.nextFireAt) break;
+      const key = `${next.id}/${next.nextStage}`;
+      repeats = key === last ? repeats + 1 : 0;
+      last = key;
+      if (repeats > 3) throw new Error(`replay stuck: deadline ${key} due ${next.nextFireAt.toISOString()} is not being processed (see the worker's failed jobs)`);
+      if (next.nextFireAt > clock.now()) clock.set(next.nextFireAt);
+      const swept = await runner.sweep();
+      fired += swept.deadlinesQueued;
+      await waitForQueuesIdle(app);
+    }
+    if (target > clock.now()) clock.set(target);
+  };
+
+  let applied = 0;
+  let currentDay = '';
+  for (const t of events) {
+    if (t.at !== currentDay) {
+      currentDay = t.at;
+      await runUntil(new Date(`${currentDay}T12:00:00.000Z`));
+      if (currentDay.endsWith('-01')) log(`replay: ${currentDay.slice(0, 7)}`);
+    }
+    await importer.replayEvent(t);
+    applied++;
+  }
+  await waitForQueuesIdle(app);
+  await runUntil(until);
+  await runner.sweep();
+  await waitForQueuesIdle(app);
+  rejected.sort((a, b) => a.line - b.line);
+  return { imported: byRow.size - refusedRows.size, unchanged: prepared.unchanged, rejected, eventsApplied: applied, deadlineStagesFired: fired };
+}

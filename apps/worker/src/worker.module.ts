@@ -1,0 +1,55 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig, DomainModule, JobName, QueueName, YEARLY_STATISTICS_CRON, type DomainModuleOptions } from '@rogatory/domain';
+import { Queue } from 'bullmq';
+import { DeadlinesProcessor } from './processors/deadlines.processor';
+import { checkHandlers } from './processors/job-handler';
+import { MaintenanceProcessor } from './processors/maintenance.processor';
+import { OutboxProcessor } from './processors/outbox.processor';
+
+export interface WorkerModuleOptions extends DomainModuleOptions {
+  /** Register the sweeper and the yearly statistics schedulers (off in a replay, which sweeps itself). */
+  schedulers?: boolean;
+}
+
+const SCHEDULERS = Symbol('SCHEDULERS');
+
+/** Checks the handlers and registers the job schedulers once the processors exist. */
+@Injectable()
+class WorkerBootstrap implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Worker');
+  constructor(
+    private readonly deadlines: DeadlinesProcessor,
+    private readonly outbox: OutboxProcessor,
+    private readonly maintenance: MaintenanceProcessor,
+    @InjectQueue(QueueName.Maintenance) private readonly maintenanceQueue: Queue,
+    private readonly config: AppConfig,
+    @Inject(SCHEDULERS) private readonly schedulers: boolean,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    checkHandlers([this.deadlines, this.outbox, this.maintenance]);
+    if (!this.schedulers) return;
+    await this.maintenanceQueue.upsertJobScheduler('sweep', { every: this.config.sweepSeconds * 1000 }, { name: JobName.Sweep, data: {} });
+    await this.maintenanceQueue.upsertJobScheduler('yearly-statistics', { pattern: YEARLY_STATISTICS_CRON, tz: 'UTC' }, { name: JobName.YearlyStatistics, data: {} });
+    this.logger.log(`schedulers: sweep every ${this.config.sweepSeconds} s, yearly statistics "${YEARLY_STATISTICS_CRON}" UTC`);
+  }
+}
+
+/** The worker: BullMQ processors for deadlines, outbox and maintenance, in a NestJS application context. */
+@Module({})
+export class WorkerModule {
+  static forRoot(opts: WorkerModuleOptions): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [DomainModule.forRoot(opts)],
+      providers: [
+        DeadlinesProcessor,
+        OutboxProcessor,
+        MaintenanceProcessor,
+        { provide: SCHEDULERS, useValue: opts.schedulers ?? true },
+        WorkerBootstrap,
+      ],
+    };
+  }
+}

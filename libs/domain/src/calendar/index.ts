@@ -1,0 +1,3 @@
+export * from './business-calendar';
+export * from './calendar-registry';
+export * from './deadline-schedule';

@@ -1,0 +1,107 @@
+import { LockMode, OptimisticLockError } from '@mikro-orm/core';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Injectable, Logger } from '@nestjs/common';
+import type { MlaRequestEvent, Stage } from '@rogatory/workflow';
+import { Clock } from '../clock';
+import { Deadline, MlaRequest, OutboxEmail } from '../entities';
+import { EventNotAllowedError, StaleVersionError } from '../errors';
+import { JobDispatcher, type PostCommitJob } from '../queues/job-dispatcher.service';
+import { MlaRequestService } from '../requests/mla-request.service';
+
+export type FireOutcome = 'notified' | 'skipped' | 'refused';
+
+export interface SweepResult {
+  deadlinesQueued: number;
+  emailsQueued: number;
+  emailsMarkedUnknown: number;
+}
+
+/** A SENDING email older than this is an incident: its outcome is unknown and it is never resent blindly. */
+const SENDING_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * Fires deadline stages and sweeps what Redis may have lost. Firing feeds `deadlineReached` to the
+ * machine, which decides the reminder or the next escalation level (DOMAIN.md §4); the deadline row's
+ * stage moves in the same transaction as the outbox rows, so each stage is sent at most once.
+ */
+@Injectable()
+export class DeadlineRunner {
+  private readonly logger = new Logger(DeadlineRunner.name);
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly clock: Clock,
+    private readonly requests: MlaRequestService,
+    private readonly jobs: JobDispatcher,
+  ) {}
+
+  /**
+   * Handles a due stage of a deadline. `skipped` when the stage is no longer the next one, the deadline
+   * is closed or paused, or not yet due (a job that runs twice, or late); `refused` when the machine does
+   * not accept it (the stage is then dropped). Throws StaleVersionError when a concurrent event won; the
+   * job retries.
+   */
+  async fire(deadlineId: string, stage: Stage): Promise<FireOutcome> {
+    const now = this.clock.now();
+    let jobs: PostCommitJob[] = [];
+    let outcome: FireOutcome = 'skipped';
+    try {
+      await this.orm.em.fork().transactional(async (em) => {
+        const peek = await em.findOne(Deadline, deadlineId, { fields: ['id', 'request'] });
+        if (!peek) return;
+        // Lock order: the request, then its deadline (the same order as an event's transaction).
+        const request = await em.findOneOrFail(MlaRequest, peek.request.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        const d = await em.findOneOrFail(Deadline, deadlineId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+        if (d.status !== 'OPEN' || d.nextStage !== stage || !d.nextFireAt || d.nextFireAt > now) return;
+        const event: MlaRequestEvent = {
+          type: 'deadlineReached',
+          step: d.step,
+          stage,
+          actor: { role: 'SYSTEM', state: null, name: 'Rogatory' },
+          occurredAt: now.toISOString(),
+          occurredOn: await this.requests.localDateOf(d.owedByState, now),
+        };
+        try {
+          const r = await this.requests.applyInTransaction(em, request, event, {});
+          jobs = r.jobs;
+          outcome = 'notified';
+        } catch (err) {
+          if (!(err instanceof EventNotAllowedError)) throw err;
+          this.logger.warn(`deadline ${d.id} ${d.step}/${stage} refused by the machine in state ${request.state}; stage dropped`);
+          d.nextStage = null;
+          d.nextFireAt = null;
+          outcome = 'refused';
+        }
+      });
+    } catch (err) {
+      if (err instanceof OptimisticLockError) throw new StaleVersionError(null, null);
+      throw err;
+    }
+    await this.jobs.dispatch(jobs);
+    return outcome;
+  }
+
+  /**
+   * Re-enqueues every open deadline stage due by `horizonMs` from now and every PENDING email (a job id
+   * already waiting in Redis is not added twice), and marks emails stuck in SENDING as UNKNOWN.
+   */
+  async sweep(horizonMs = 0): Promise<SweepResult> {
+    const now = this.clock.now();
+    const em = this.orm.em.fork();
+    const due = await em.find(
+      Deadline,
+      { status: 'OPEN', nextStage: { $ne: null }, nextFireAt: { $lte: new Date(now.getTime() + horizonMs) } },
+      { fields: ['id', 'nextStage', 'nextFireAt'], orderBy: { nextFireAt: 'asc' } },
+    );
+    let deadlinesQueued = 0;
+    for (const d of due) if (await this.jobs.enqueueDeadline(d.id, d.nextStage!, d.nextFireAt!)) deadlinesQueued++;
+    const pending = await em.find(OutboxEmail, { status: 'PENDING' }, { fields: ['id'], orderBy: { dueAt: 'asc' } });
+    for (const e of pending) await this.jobs.enqueueEmail(e.id);
+    const stuck = await em.nativeUpdate(
+      OutboxEmail,
+      { status: 'SENDING', lastAttemptAt: { $lt: new Date(Date.now() - SENDING_TIMEOUT_MS) } },
+      { status: 'UNKNOWN', lastError: 'sender stopped during hand-over; outcome unknown, check before resending' },
+    );
+    return { deadlinesQueued, emailsQueued: pending.length, emailsMarkedUnknown: stuck };
+  }
+}

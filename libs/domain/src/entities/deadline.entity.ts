@@ -1,0 +1,92 @@
+import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import type { DeadlineStep, Stage } from '@rogatory/workflow';
+import { randomUUID } from 'node:crypto';
+import { MlaRequest } from './mla-request.entity';
+
+export type DeadlineStatus = 'OPEN' | 'PAUSED' | 'DONE' | 'CANCELLED';
+
+/** A stage of a deadline and when it fires (09:00 local time of the owing State, stored in UTC). */
+export interface DeadlineStageTime {
+  stage: Stage;
+  fireOn: string;
+  fireAt: string;
+}
+
+export interface DeadlineFields {
+  request: MlaRequest;
+  step: DeadlineStep;
+  owedByState: string;
+  openedAt: Date;
+  dueOn: string;
+  dueAt: Date;
+  stages: DeadlineStageTime[];
+  nextStage: Stage | null;
+  nextFireAt: Date | null;
+}
+
+/**
+ * A step owed on a request, counted in business days of the State that owes it (DOMAIN.md §4).
+ * `nextStage`/`nextFireAt` say which reminder or escalation is due next; the sweeper finds due rows
+ * with the (status, next_fire_at) index and BullMQ delivers them.
+ */
+@Entity({ tableName: 'deadline' })
+@Index({ properties: ['status', 'nextFireAt'] })
+@Index({ properties: ['request', 'step', 'status'] })
+export class Deadline {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @ManyToOne({ entity: () => MlaRequest, deleteRule: 'restrict' })
+  request: MlaRequest;
+
+  @Property({ type: 'text' })
+  step: DeadlineStep;
+
+  /** ISO code of the State that owes the step. */
+  @Property({ type: 'text' })
+  owedByState: string;
+
+  @Property({ type: 'text' })
+  status: DeadlineStatus = 'OPEN';
+
+  @Property({ type: 'timestamptz' })
+  openedAt: Date;
+
+  /** Due date, a calendar date in the owing State. */
+  @Property({ type: 'date' })
+  dueOn: string;
+
+  /** 09:00 local time on dueOn, as a UTC instant. */
+  @Property({ type: 'timestamptz' })
+  dueAt: Date;
+
+  @Property({ type: 'json' })
+  stages: DeadlineStageTime[];
+
+  @Property({ type: 'text', nullable: true })
+  nextStage: Stage | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  nextFireAt: Date | null;
+
+  @Property({ type: 'text[]' })
+  sentStages: string[] = [];
+
+  @Property({ type: 'timestamptz', nullable: true })
+  pausedAt: Date | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  closedAt: Date | null = null;
+
+  constructor(f: DeadlineFields) {
+    this.request = f.request;
+    this.step = f.step;
+    this.owedByState = f.owedByState;
+    this.openedAt = f.openedAt;
+    this.dueOn = f.dueOn;
+    this.dueAt = f.dueAt;
+    this.stages = f.stages;
+    this.nextStage = f.nextStage;
+    this.nextFireAt = f.nextFireAt;
+  }
+}

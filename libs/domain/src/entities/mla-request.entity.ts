@@ -1,0 +1,149 @@
+import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import type { PersistedMlaRequest } from '@rogatory/workflow';
+import { randomUUID } from 'node:crypto';
+
+export interface MlaRequestFields {
+  reference: string;
+  network: string;
+  requestingState: string;
+  requestedState: string;
+  requestType: string;
+  urgent: boolean;
+  legalBasis: string | null;
+  offences: string[];
+  measures: string[];
+  subject: string | null;
+  snapshot: PersistedMlaRequest;
+  createdAt: Date;
+  importFingerprint?: string | null;
+}
+
+/**
+ * An MLA request: its reference data, the machine snapshot (with its machine version), the state as an
+ * indexed column, milestone dates for statistics (calendar dates, DOMAIN.md §5), and a version for
+ * optimistic locking, incremented by every event.
+ */
+@Entity({ tableName: 'mla_request' })
+@Index({ properties: ['network', 'transmittedOn'] })
+export class MlaRequest {
+  [OptionalProps]?: 'version' | 'eventCount' | 'updatedAt' | 'facilitatedOn' | 'transmittedOn' | 'acknowledgedOn' | 'closedOn' | 'outcome' | 'listedForPlenary';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  /** Case reference, unique (e.g. WACAP/2021/001). */
+  @Property({ type: 'text', unique: true })
+  reference: string;
+
+  @Property({ type: 'text' })
+  network: string;
+
+  @Property({ type: 'text' })
+  @Index()
+  requestingState: string;
+
+  @Property({ type: 'text' })
+  @Index()
+  requestedState: string;
+
+  @Property({ type: 'text' })
+  requestType: string;
+
+  @Property({ type: 'boolean' })
+  urgent: boolean;
+
+  @Property({ type: 'text', nullable: true })
+  legalBasis: string | null;
+
+  @Property({ type: 'text[]' })
+  offences: string[];
+
+  @Property({ type: 'text[]' })
+  measures: string[];
+
+  /** Short subject line, free text; the facts of the case are not kept in this version. */
+  @Property({ type: 'text', nullable: true })
+  subject: string | null;
+
+  /** Current state of the machine (indexed copy of snapshot.value). */
+  @Property({ type: 'text' })
+  @Index()
+  state: string;
+
+  @Property({ type: 'integer' })
+  machineVersion: number;
+
+  @Property({ type: 'json' })
+  snapshot: PersistedMlaRequest;
+
+  /** Optimistic lock (HTTP ETag / If-Match): incremented by MikroORM on every update of the row. */
+  @Property({ type: 'integer', version: true })
+  version!: number;
+
+  /** Number of events recorded; the next event's `seq`. */
+  @Property({ type: 'integer' })
+  eventCount: number = 0;
+
+  @Property({ type: 'date', nullable: true })
+  facilitatedOn: string | null = null;
+
+  @Property({ type: 'date', nullable: true })
+  transmittedOn: string | null = null;
+
+  /** Recorded acknowledgement date; null when none or when an import inferred it (not counted). */
+  @Property({ type: 'date', nullable: true })
+  acknowledgedOn: string | null = null;
+
+  @Property({ type: 'date', nullable: true })
+  closedOn: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  outcome: string | null = null;
+
+  @Property({ type: 'boolean' })
+  listedForPlenary: boolean = false;
+
+  /** sha256 of the register row this request was imported from (re-import detection). */
+  @Property({ type: 'text', nullable: true })
+  importFingerprint: string | null;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Property({ type: 'timestamptz' })
+  updatedAt: Date;
+
+  constructor(f: MlaRequestFields) {
+    this.reference = f.reference;
+    this.network = f.network;
+    this.requestingState = f.requestingState;
+    this.requestedState = f.requestedState;
+    this.requestType = f.requestType;
+    this.urgent = f.urgent;
+    this.legalBasis = f.legalBasis;
+    this.offences = f.offences;
+    this.measures = f.measures;
+    this.subject = f.subject;
+    this.importFingerprint = f.importFingerprint ?? null;
+    this.createdAt = f.createdAt;
+    this.updatedAt = f.createdAt;
+    this.snapshot = f.snapshot;
+    this.state = f.snapshot.value;
+    this.machineVersion = f.snapshot.machineVersion;
+  }
+
+  /** Writes a new snapshot and the columns derived from it. */
+  applySnapshot(snapshot: PersistedMlaRequest, at: Date): void {
+    const m = snapshot.context.milestones;
+    this.snapshot = snapshot;
+    this.state = snapshot.value;
+    this.machineVersion = snapshot.machineVersion;
+    this.facilitatedOn = m.facilitatedOn;
+    this.transmittedOn = m.transmittedOn;
+    this.acknowledgedOn = m.acknowledgementInferred ? null : m.acknowledgedOn;
+    this.closedOn = m.closedOn;
+    this.outcome = snapshot.context.outcome;
+    this.listedForPlenary = snapshot.context.listedForPlenary;
+    this.updatedAt = at;
+  }
+}

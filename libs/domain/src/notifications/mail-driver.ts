@@ -1,0 +1,88 @@
+import { createTransport, type Transporter } from 'nodemailer';
+
+export interface MailMessage {
+  from: string;
+  to: { name: string; address: string };
+  subject: string;
+  text: string;
+  /** Date header (clock time; simulated in a replay). */
+  date: Date;
+  /** Message-ID to set, so a message is recognisable if a resend is ever considered. */
+  messageId: string;
+  headers?: Record<string, string>;
+}
+
+/** Why a send failed, which decides retry or give up. */
+export type SendFailure = 'TRANSIENT' | 'PERMANENT' | 'UNKNOWN';
+
+export class MailSendError extends Error {
+  constructor(
+    readonly failure: SendFailure,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The one interface email goes through; only the worker sends. */
+export abstract class MailDriver {
+  /** Hands the message over; resolves with the server's message id. Throws MailSendError. */
+  abstract send(message: MailMessage): Promise<{ messageId: string }>;
+  abstract close(): Promise<void>;
+}
+
+/** Pooled SMTP through nodemailer, to SMTP_URL. */
+export class SmtpMailDriver extends MailDriver {
+  private readonly transport: Transporter;
+
+  constructor(smtpUrl: string) {
+    super();
+    const u = new URL(smtpUrl);
+    this.transport = createTransport({
+      pool: true,
+      maxConnections: 5,
+      host: u.hostname,
+      port: Number(u.port || (u.protocol === 'smtps:' ? 465 : 25)),
+      secure: u.protocol === 'smtps:',
+      ignoreTLS: u.protocol === 'smtp:' && ['127.0.0.1', 'localhost', '::1'].includes(u.hostname),
+      auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    });
+  }
+
+  async send(m: MailMessage): Promise<{ messageId: string }> {
+    try {
+      const info = await this.transport.sendMail({
+        from: m.from,
+        to: { name: m.to.name, address: m.to.address },
+        subject: m.subject,
+        text: m.text,
+        date: m.date,
+        messageId: m.messageId,
+        headers: m.headers,
+      });
+      return { messageId: info.messageId };
+    } catch (err) {
+      throw new MailSendError(classify(err as { code?: string; responseCode?: number; command?: string }), (err as Error).message);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.transport.close();
+  }
+}
+
+/**
+ * Connection refused or timed out before hand-over, or a 4xx reply: transient (retry). A 5xx reply:
+ * permanent. Anything else (the connection broke during or after DATA): unknown, an incident.
+ */
+function classify(err: { code?: string; responseCode?: number; command?: string }): SendFailure {
+  if (err.responseCode && err.responseCode >= 500) return 'PERMANENT';
+  if (err.responseCode && err.responseCode >= 400) return 'TRANSIENT';
+  if (err.code === 'ECONNECTION' || err.code === 'ECONNREFUSED' || err.command === 'CONN') return 'TRANSIENT';
+  if (err.code === 'ETIMEDOUT' && err.command !== 'DATA') return 'TRANSIENT';
+  if (err.code === 'EENVELOPE' || err.code === 'EMESSAGE') return 'PERMANENT';
+  return 'UNKNOWN';
+}

@@ -1,0 +1,70 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedEmail {
+  /** Envelope recipients. */
+  to: string[];
+  from: string;
+  /** The raw RFC 5322 message as received. */
+  raw: string;
+  /** File written for it, when the listener has a folder. */
+  file?: string;
+}
+
+/**
+ * A real SMTP server on loopback that accepts every message (the demo's mail catcher, and the tests'):
+ * keeps each message in memory and, given a folder, writes it as a numbered .eml file.
+ */
+export class SmtpListener {
+  readonly received: ReceivedEmail[] = [];
+  private server: SMTPServer;
+  private port = 0;
+
+  constructor(private readonly folder?: string) {
+    if (folder) mkdirSync(folder, { recursive: true });
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      size: 10 * 1024 * 1024,
+      onData: (stream, session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          const mail: ReceivedEmail = {
+            raw,
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+          };
+          if (this.folder) {
+            mail.file = path.join(this.folder, `${String(this.received.length + 1).padStart(5, '0')}.eml`);
+            writeFileSync(mail.file, raw);
+          }
+          this.received.push(mail);
+          callback();
+        });
+      },
+    });
+  }
+
+  /** Starts listening on 127.0.0.1 (`port` 0: any free port); returns the smtp:// URL to send to. */
+  async start(port = 0): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.port = (this.server.server.address() as AddressInfo).port;
+    return this.url;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,2 @@
+export * from './register-parser';
+export * from './replay-plan';

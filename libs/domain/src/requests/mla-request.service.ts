@@ -1,0 +1,231 @@
+import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { EntityManager, MikroORM, type FilterQuery } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import {
+  allowedEvents,
+  applyEvent,
+  persistRequest,
+  restoreRequest,
+  startRequest,
+  UnknownMachineVersionError,
+  type Actor,
+  type MlaRequestEvent,
+  type MlaRequestEventType,
+} from '@rogatory/workflow';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../clock';
+import { DeadlineService } from '../deadlines/deadline.service';
+import { DirectoryService } from '../directory/directory.service';
+import { CaseEvent, Deadline, MlaRequest } from '../entities';
+import { DomainError, EventNotAllowedError, NotFoundError, StaleVersionError, ValidationFailedError } from '../errors';
+import { JobDispatcher, type PostCommitJob } from '../queues/job-dispatcher.service';
+import { validateCreateRequest, validateEventInput, type ValidCreateRequest } from './request-validation';
+
+export interface ApplyOptions {
+  /** Import without replay: deadlines are recorded but no reminder goes out for stages already past. */
+  skipPastStages?: boolean;
+  /** Time the event is recorded (defaults to the clock). */
+  recordedAt?: Date;
+}
+
+export interface RequestFilter {
+  network?: string;
+  requestingState?: string;
+  requestedState?: string;
+  state?: string;
+  /** Only requests with a deadline whose due instant has passed (overdue now). */
+  overdue?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The unit of work of a case: loads the request, computes the next snapshot with the machine's pure
+ * `transition()`, and in one transaction writes the snapshot, machine version, state column, the event
+ * row and the deadline and outbox rows of the emitted effects; queues jobs after commit.
+ */
+@Injectable()
+export class MlaRequestService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly clock: Clock,
+    private readonly directory: DirectoryService,
+    private readonly deadlines: DeadlineService,
+    private readonly jobs: JobDispatcher,
+  ) {}
+
+  /**
+   * Creates a request in `draft`. Body: see validateCreateRequest (codes of DOMAIN.md §6, States known
+   * to the directory). Throws ValidationFailedError naming every bad field, or DomainError CONFLICT
+   * when the reference exists. Nothing is written on error.
+   */
+  async create(body: unknown): Promise<MlaRequest> {
+    const { value, errors } = validateCreateRequest(body, await this.directory.stateCodes());
+    if (!value) throw new ValidationFailedError(errors);
+    const em = this.orm.em.fork();
+    const request = this.newRequest(value, value.reference ?? this.generateReference(value));
+    try {
+      await em.persistAndFlush(request);
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) throw new DomainError('CONFLICT', `reference ${request.reference} exists already`, { field: 'reference' });
+      throw err;
+    }
+    return request;
+  }
+
+  /** Builds an unsaved request entity in `draft` (used by create and by the register import). */
+  newRequest(v: ValidCreateRequest, reference: string, importFingerprint: string | null = null): MlaRequest {
+    const started = startRequest({ network: v.network, requestingState: v.requestingState, requestedState: v.requestedState, urgent: v.urgent });
+    return new MlaRequest({
+      reference,
+      network: v.network,
+      requestingState: v.requestingState,
+      requestedState: v.requestedState,
+      requestType: v.requestType,
+      urgent: v.urgent,
+      legalBasis: v.legalBasis,
+      offences: v.offences,
+      measures: v.measures,
+      subject: v.subject,
+      snapshot: persistRequest(started.snapshot),
+      createdAt: this.clock.now(),
+      importFingerprint,
+    });
+  }
+
+  private generateReference(v: ValidCreateRequest): string {
+    const year = this.clock.now().getUTCFullYear();
+    return `${v.requestingState}-${v.requestedState}/${year}/${randomUUID().slice(0, 8).toUpperCase()}`;
+  }
+
+  /** The request, or NotFoundError (also for an id that is not a UUID). */
+  async get(id: string, em: EntityManager = this.orm.em.fork()): Promise<MlaRequest> {
+    if (!UUID.test(id)) throw new NotFoundError('request', id);
+    const r = await em.findOne(MlaRequest, id);
+    if (!r) throw new NotFoundError('request', id);
+    return r;
+  }
+
+  /** Events `actor` may send now, from the machine's `snapshot.can()`. */
+  allowedFor(request: MlaRequest, actor: Actor): MlaRequestEventType[] {
+    return allowedEvents(restoreRequest(request.snapshot), actor);
+  }
+
+  /** Open (or paused) deadlines of a request, earliest due first. */
+  async openDeadlines(requestId: string): Promise<Deadline[]> {
+    return this.orm.em.fork().find(Deadline, { request: requestId, status: { $in: ['OPEN', 'PAUSED'] } }, { orderBy: { dueAt: 'asc' } });
+  }
+
+  /** The event history of a request, in order (append-only). */
+  async history(requestId: string): Promise<CaseEvent[]> {
+    const em = this.orm.em.fork();
+    await this.get(requestId, em);
+    return em.find(CaseEvent, { request: requestId }, { orderBy: { seq: 'asc' } });
+  }
+
+  /** Requests matching the filter, newest first; with the total count. */
+  async list(f: RequestFilter): Promise<{ items: MlaRequest[]; total: number }> {
+    const where: FilterQuery<MlaRequest> = {};
+    if (f.network) where.network = f.network.toUpperCase();
+    if (f.requestingState) where.requestingState = f.requestingState.toUpperCase();
+    if (f.requestedState) where.requestedState = f.requestedState.toUpperCase();
+    if (f.state) where.state = f.state;
+    const em = this.orm.em.fork();
+    if (f.overdue !== undefined) {
+      const due = await em.find(Deadline, { status: 'OPEN', dueAt: { $lt: this.clock.now() } }, { fields: ['request'] });
+      const ids = [...new Set(due.map((d) => d.request.id))];
+      where.id = f.overdue ? { $in: ids } : { $nin: ids };
+    }
+    const [items, total] = await em.findAndCount(MlaRequest, where, {
+      orderBy: { createdAt: 'desc', reference: 'asc' },
+      limit: Math.min(f.limit ?? 50, 500),
+      offset: f.offset ?? 0,
+    });
+    return { items, total };
+  }
+
+  /**
+   * Records a user's event on a request. `body` is `{ type, actor, ...payload }` (validateEventInput);
+   * `expectedVersion` is the version the caller read (HTTP If-Match).
+   * Errors: ValidationFailedError (bad body), NotFoundError, StaleVersionError (version changed, or a
+   * concurrent event won: HTTP 409), EventNotAllowedError (the machine refuses it now: HTTP 422, with the
+   * events allowed to this actor). One transaction; nothing is written on error.
+   */
+  async sendEvent(requestId: string, body: unknown, expectedVersion?: number): Promise<{ request: MlaRequest; event: CaseEvent }> {
+    const { value, errors } = validateEventInput(body, await this.directory.stateCodes());
+    if (!value) throw new ValidationFailedError(errors);
+    const now = this.clock.now();
+    let jobs: PostCommitJob[] = [];
+    let event: CaseEvent | undefined;
+    let request: MlaRequest | undefined;
+    try {
+      await this.orm.em.fork().transactional(async (em) => {
+        request = await this.get(requestId, em);
+        if (expectedVersion !== undefined && request.version !== expectedVersion) throw new StaleVersionError(expectedVersion, request.version);
+        const occurredOn = await this.localDateOf(value.actor.state ?? request.requestedState, now);
+        const machineEvent = { type: value.type, actor: value.actor, occurredAt: now.toISOString(), occurredOn, ...value.payload } as MlaRequestEvent;
+        const result = await this.applyInTransaction(em, request, machineEvent, {});
+        event = result.event;
+        jobs = result.jobs;
+      });
+    } catch (err) {
+      if (err instanceof OptimisticLockError || err instanceof UniqueConstraintViolationException) throw new StaleVersionError(expectedVersion ?? null, null);
+      throw err;
+    }
+    await this.jobs.dispatch(jobs);
+    return { request: request!, event: event! };
+  }
+
+  /** Calendar date of `instant` in the time zone of `state` (DOMAIN.md §5 dating rule). */
+  async localDateOf(state: string, instant: Date): Promise<string> {
+    return (await this.directory.calendarRegistry()).forState(state).localDate(instant);
+  }
+
+  /**
+   * Feeds one event to the machine inside the caller's transaction and writes its consequences. Throws
+   * EventNotAllowedError when the machine refuses it. Returns the event row and the jobs to queue after
+   * commit.
+   */
+  async applyInTransaction(em: EntityManager, request: MlaRequest, event: MlaRequestEvent, opts: ApplyOptions): Promise<{ event: CaseEvent; jobs: PostCommitJob[] }> {
+    let snapshot;
+    try {
+      snapshot = restoreRequest(request.snapshot);
+    } catch (err) {
+      if (err instanceof UnknownMachineVersionError) throw new DomainError('UNKNOWN_MACHINE_VERSION', err.message, { requestId: request.id });
+      throw err;
+    }
+    const from = String(snapshot.value);
+    const result = applyEvent(snapshot, event);
+    if (!result.accepted) throw new EventNotAllowedError(event.type, from, allowedEvents(snapshot, event.actor), refusalHint(event));
+    const now = opts.recordedAt ?? this.clock.now();
+    const jobs = await this.deadlines.apply(em, request, result.effects, { now, skipPastStages: opts.skipPastStages ?? false });
+    const { type, actor, occurredAt, occurredOn, inferred, ...payload } = event;
+    const row = new CaseEvent({
+      request,
+      seq: ++request.eventCount,
+      type,
+      actorRole: actor.role,
+      actorState: actor.state,
+      actorName: actor.name ?? null,
+      occurredAt: new Date(occurredAt),
+      occurredOn,
+      inferred: inferred === true,
+      payload,
+      fromState: from,
+      toState: result.state,
+      recordedAt: now,
+    });
+    request.applySnapshot(persistRequest(result.snapshot), now);
+    em.persist(row);
+    return { event: row, jobs };
+  }
+}
+
+function refusalHint(event: MlaRequestEvent): string | undefined {
+  if (event.type === 'requestRefused') return 'a refusal needs a ground of UNTOC art. 18(21) and reasons (18(23)), by the requested central authority';
+  if (event.type === 'requestWithdrawn') return 'only the requesting central authority may withdraw a transmitted request (18(24))';
+  if (event.type === 'requestTransmitted') return 'only the requesting central authority transmits; the ORAL_URGENT channel is for urgent requests only (18(14))';
+  return undefined;
+}

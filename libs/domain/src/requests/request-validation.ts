@@ -1,0 +1,253 @@
+import {
+  CHANNELS,
+  FACILITATION_ACTIONS,
+  LEGAL_BASES,
+  MEASURES,
+  MLA_REQUEST_EVENT_TYPES,
+  NETWORK_CODES,
+  OFFENCES,
+  REFUSAL_GROUNDS,
+  REQUEST_TYPES,
+  ROLES,
+  type Actor,
+  type MlaRequestEventType,
+} from '@rogatory/workflow';
+import type { FieldError } from '../errors';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TEXT_MAX = 4000;
+
+/** True for a real calendar date written YYYY-MM-DD. */
+export function isCalendarDate(s: unknown): s is string {
+  if (typeof s !== 'string' || !ISO_DATE.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+class Checker {
+  readonly errors: FieldError[] = [];
+  fail(field: string, reason: string): void {
+    this.errors.push({ field, reason });
+  }
+  text(obj: Record<string, unknown>, field: string, opts: { required?: boolean; max?: number; path?: string } = {}): string | undefined {
+    const v = obj[field];
+    const path = opts.path ?? field;
+    if (v === undefined || v === null) {
+      if (opts.required) this.fail(path, 'is required');
+      return undefined;
+    }
+    if (typeof v !== 'string') return this.fail(path, `must be a string, got ${typeof v}`), undefined;
+    if (opts.required && v.trim() === '') return this.fail(path, 'must not be blank'), undefined;
+    if (v.length > (opts.max ?? TEXT_MAX)) return this.fail(path, `must be at most ${opts.max ?? TEXT_MAX} characters, got ${v.length}`), undefined;
+    return v;
+  }
+  code<T extends string>(obj: Record<string, unknown>, field: string, allowed: readonly T[], opts: { required?: boolean; path?: string } = {}): T | undefined {
+    const v = obj[field];
+    const path = opts.path ?? field;
+    if (v === undefined || v === null || v === '') {
+      if (opts.required) this.fail(path, `is required, one of ${allowed.join(', ')}`);
+      return undefined;
+    }
+    if (typeof v !== 'string') return this.fail(path, `must be a string, one of ${allowed.join(', ')}`), undefined;
+    const up = v.trim().toUpperCase() as T;
+    if (!allowed.includes(up)) return this.fail(path, `"${v}" is not one of ${allowed.join(', ')}`), undefined;
+    return up;
+  }
+  codes<T extends string>(obj: Record<string, unknown>, field: string, allowed: readonly T[]): T[] {
+    const v = obj[field];
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) return this.fail(field, 'must be an array of codes'), [];
+    const out: T[] = [];
+    v.forEach((item, i) => {
+      const c = this.code({ item }, 'item', allowed, { required: true, path: `${field}[${i}]` });
+      if (c && !out.includes(c)) out.push(c);
+    });
+    return out;
+  }
+  bool(obj: Record<string, unknown>, field: string, required: boolean): boolean | undefined {
+    const v = obj[field];
+    if (v === undefined || v === null) {
+      if (required) this.fail(field, 'is required (true or false)');
+      return undefined;
+    }
+    if (typeof v !== 'boolean') return this.fail(field, `must be true or false, got ${JSON.stringify(v)}`), undefined;
+    return v;
+  }
+  state(obj: Record<string, unknown>, field: string, known: Set<string>, required: boolean, path = field): string | undefined {
+    const v = obj[field];
+    if (v === undefined || v === null || v === '') {
+      if (required) this.fail(path, 'is required (ISO 3166-1 alpha-2 code)');
+      return undefined;
+    }
+    if (typeof v !== 'string' || !/^[A-Za-z]{2}$/.test(v.trim())) return this.fail(path, `${JSON.stringify(v)} is not an ISO 3166-1 alpha-2 code`), undefined;
+    const up = v.trim().toUpperCase();
+    if (!known.has(up)) return this.fail(path, `"${up}" is not a State known to the directory`), undefined;
+    return up;
+  }
+  onlyFields(obj: Record<string, unknown>, allowed: string[], prefix = ''): void {
+    for (const k of Object.keys(obj)) if (!allowed.includes(k)) this.fail(`${prefix}${k}`, `is not a known field (known: ${allowed.join(', ')})`);
+  }
+}
+
+export interface CreateRequestInput {
+  reference?: string;
+  network: string;
+  requestingState: string;
+  requestedState: string;
+  requestType: string;
+  urgent: boolean;
+  legalBasis?: string | null;
+  offences?: string[];
+  measures?: string[];
+  subject?: string | null;
+}
+
+export interface ValidCreateRequest {
+  reference: string | undefined;
+  network: (typeof NETWORK_CODES)[number];
+  requestingState: string;
+  requestedState: string;
+  requestType: (typeof REQUEST_TYPES)[number];
+  urgent: boolean;
+  legalBasis: (typeof LEGAL_BASES)[number] | null;
+  offences: (typeof OFFENCES)[number][];
+  measures: (typeof MEASURES)[number][];
+  subject: string | null;
+}
+
+function asObject(body: unknown, c: Checker): Record<string, unknown> | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    c.fail('(body)', 'must be a JSON object');
+    return null;
+  }
+  return body as Record<string, unknown>;
+}
+
+/** Validates a new request against DOMAIN.md §6 codes and the directory; returns the normalised input or every field error. */
+export function validateCreateRequest(body: unknown, knownStates: Set<string>): { value?: ValidCreateRequest; errors: FieldError[] } {
+  const c = new Checker();
+  const o = asObject(body, c);
+  if (!o) return { errors: c.errors };
+  c.onlyFields(o, ['reference', 'network', 'requestingState', 'requestedState', 'requestType', 'urgent', 'legalBasis', 'offences', 'measures', 'subject']);
+  const reference = c.text(o, 'reference', { max: 100 });
+  if (reference !== undefined && !/^[\p{L}\p{N}][\p{L}\p{N} ./_-]*$/u.test(reference)) c.fail('reference', 'letters, digits, spaces and . / _ - only, starting with a letter or digit');
+  const network = c.code(o, 'network', NETWORK_CODES, { required: true });
+  const requestingState = c.state(o, 'requestingState', knownStates, true);
+  const requestedState = c.state(o, 'requestedState', knownStates, true);
+  if (requestingState && requestingState === requestedState) c.fail('requestedState', 'must differ from requestingState');
+  const requestType = c.code(o, 'requestType', REQUEST_TYPES, { required: true });
+  const urgent = c.bool(o, 'urgent', true);
+  const legalBasis = c.code(o, 'legalBasis', LEGAL_BASES);
+  const offences = c.codes(o, 'offences', OFFENCES);
+  const measures = c.codes(o, 'measures', MEASURES);
+  const subject = c.text(o, 'subject', { max: 500 });
+  if (c.errors.length) return { errors: c.errors };
+  return {
+    errors: [],
+    value: {
+      reference: reference?.trim(),
+      network: network!,
+      requestingState: requestingState!,
+      requestedState: requestedState!,
+      requestType: requestType!,
+      urgent: urgent!,
+      legalBasis: legalBasis ?? null,
+      offences,
+      measures,
+      subject: subject ?? null,
+    },
+  };
+}
+
+const EVENT_FIELDS: Partial<Record<MlaRequestEventType, string[]>> = {
+  draftReviewed: ['comments'],
+  requestTransmitted: ['channel', 'suggestedDeadline'],
+  additionalInformationRequested: ['questions'],
+  consultationOpened: ['subject'],
+  requestAccepted: ['executingAuthority', 'conditions'],
+  requestRefused: ['ground', 'reasons'],
+  executionPostponed: ['reasons'],
+  executionCompleted: ['partial'],
+  requestWithdrawn: ['reasons'],
+  requestLapsed: ['reasons'],
+  facilitationRecorded: ['action', 'note'],
+};
+
+/** Event types a user may send (the system alone sends deadlineReached). */
+export const USER_EVENT_TYPES = MLA_REQUEST_EVENT_TYPES.filter((t) => t !== 'deadlineReached');
+
+export interface ValidEventInput {
+  type: MlaRequestEventType;
+  actor: Actor;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Validates an event body `{ type, actor: { role, state, name }, ...payload }`: the type, the actor
+ * (role of DOMAIN.md §1, a State known to the directory), and each payload field of that type. The
+ * rules that depend on the case (who may send it now, article 18 guards) are the machine's.
+ */
+export function validateEventInput(body: unknown, knownStates: Set<string>): { value?: ValidEventInput; errors: FieldError[] } {
+  const c = new Checker();
+  const o = asObject(body, c);
+  if (!o) return { errors: c.errors };
+  const t = o.type;
+  if (typeof t !== 'string' || !(USER_EVENT_TYPES as readonly string[]).includes(t)) {
+    c.fail('type', `${JSON.stringify(t ?? null)} is not an event; one of ${USER_EVENT_TYPES.join(', ')}`);
+    return { errors: c.errors };
+  }
+  const type = t as MlaRequestEventType;
+  const fields = EVENT_FIELDS[type] ?? [];
+  c.onlyFields(o, ['type', 'actor', ...fields]);
+  let actor: Actor | undefined;
+  const a = o.actor;
+  if (typeof a !== 'object' || a === null || Array.isArray(a)) c.fail('actor', 'is required: { role, state, name }');
+  else {
+    const ao = a as Record<string, unknown>;
+    c.onlyFields(ao, ['role', 'state', 'name'], 'actor.');
+    const role = c.code(ao, 'role', ROLES.filter((r) => r !== 'SYSTEM'), { required: true, path: 'actor.role' });
+    const needsState = role === 'CENTRAL_AUTHORITY' || role === 'CONTACT_POINT';
+    const state = c.state(ao, 'state', knownStates, needsState, 'actor.state');
+    const name = c.text(ao, 'name', { max: 200, path: 'actor.name' });
+    if (role) actor = { role, state: state ?? null, ...(name ? { name } : {}) };
+  }
+  const payload: Record<string, unknown> = {};
+  const put = (k: string, v: unknown) => {
+    if (v !== undefined) payload[k] = v;
+  };
+  switch (type) {
+    case 'requestTransmitted': {
+      put('channel', c.code(o, 'channel', CHANNELS, { required: true }));
+      const sd = o.suggestedDeadline;
+      if (sd !== undefined && sd !== null) {
+        if (typeof sd !== 'object' || Array.isArray(sd)) c.fail('suggestedDeadline', 'must be an object { date, reasons }');
+        else {
+          const so = sd as Record<string, unknown>;
+          c.onlyFields(so, ['date', 'reasons'], 'suggestedDeadline.');
+          if (!isCalendarDate(so.date)) c.fail('suggestedDeadline.date', 'must be a calendar date YYYY-MM-DD');
+          const reasons = c.text(so, 'reasons', { path: 'suggestedDeadline.reasons' });
+          payload.suggestedDeadline = { date: so.date, ...(reasons?.trim() ? { reasons } : {}) };
+        }
+      }
+      break;
+    }
+    case 'requestRefused':
+      put('ground', c.code(o, 'ground', REFUSAL_GROUNDS, { required: true }));
+      put('reasons', c.text(o, 'reasons', { required: true }));
+      break;
+    case 'executionPostponed':
+      put('reasons', c.text(o, 'reasons', { required: true }));
+      break;
+    case 'executionCompleted':
+      put('partial', c.bool(o, 'partial', true));
+      break;
+    case 'facilitationRecorded':
+      put('action', c.code(o, 'action', FACILITATION_ACTIONS, { required: true }));
+      put('note', c.text(o, 'note', { max: 1000 }));
+      break;
+    default:
+      for (const f of fields) put(f, c.text(o, f));
+  }
+  if (c.errors.length || !actor) return { errors: c.errors };
+  return { errors: [], value: { type, actor, payload } };
+}
