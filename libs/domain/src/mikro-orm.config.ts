@@ -14,6 +14,8 @@ export function ormOptions(databaseUrl: string, debug = false): Options {
     entities: ENTITIES,
     extensions: [Migrator],
     debug,
+    // Logs go to stderr: stdout carries command results only.
+    logger: (message: string) => process.stderr.write(`${message}\n`),
     allowGlobalContext: false,
     forceUtcTimezone: true,
     pool: { min: 0, max: 10 },

@@ -1,0 +1,48 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CHANNELS, FACILITATION_ACTIONS, LEGAL_BASES, MEASURES, NETWORK_CODES, OFFENCES, REFUSAL_GROUNDS, REQUEST_TYPES, ROLES, USER_EVENT_TYPES_FOR_DOCS } from './request-codes';
+
+/** Body of POST /api/v1/requests (validated by the domain: codes of DOMAIN.md §6, States known to the directory). */
+export class CreateRequestDto {
+  @ApiPropertyOptional({ description: 'Case reference; generated when absent', example: 'WACAP/2026/001', maxLength: 100 }) reference?: string;
+  @ApiProperty({ enum: NETWORK_CODES, description: 'Network facilitating the case; OTHER outside the three networks' }) network!: string;
+  @ApiProperty({ example: 'NG', description: 'ISO 3166-1 alpha-2 code of the requesting State' }) requestingState!: string;
+  @ApiProperty({ example: 'GH', description: 'ISO 3166-1 alpha-2 code of the requested State' }) requestedState!: string;
+  @ApiProperty({ enum: REQUEST_TYPES }) requestType!: string;
+  @ApiProperty({ description: 'Urgent request (allows the ORAL_URGENT channel, UNTOC art. 18(14))' }) urgent!: boolean;
+  @ApiPropertyOptional({ enum: LEGAL_BASES, nullable: true }) legalBasis?: string | null;
+  @ApiPropertyOptional({ enum: OFFENCES, isArray: true }) offences?: string[];
+  @ApiPropertyOptional({ enum: MEASURES, isArray: true, description: 'Measures of assistance, UNTOC art. 18(3)' }) measures?: string[];
+  @ApiPropertyOptional({ maxLength: 500, nullable: true, description: 'Short subject line; no facts of the case' }) subject?: string | null;
+}
+
+export class ActorDto {
+  @ApiProperty({ enum: ROLES.filter((r) => r !== 'SYSTEM') }) role!: string;
+  @ApiPropertyOptional({ example: 'GH', nullable: true, description: 'State the actor acts for; required for CENTRAL_AUTHORITY and CONTACT_POINT' }) state?: string | null;
+  @ApiPropertyOptional({ maxLength: 200 }) name?: string;
+}
+
+export class SuggestedDeadlineDto {
+  @ApiProperty({ example: '2026-06-30' }) date!: string;
+  @ApiPropertyOptional({ description: 'Reasons (UNTOC art. 18(24)); without them the date is information only' }) reasons?: string;
+}
+
+/**
+ * Body of POST /api/v1/requests/{id}/events: the event type, the actor and the fields of that event. The
+ * identity will come from the bearer token once authentication lands; until then the actor is in the body.
+ */
+export class PostEventDto {
+  @ApiProperty({ enum: USER_EVENT_TYPES_FOR_DOCS }) type!: string;
+  @ApiProperty({ type: ActorDto }) actor!: ActorDto;
+  @ApiPropertyOptional({ enum: CHANNELS, description: 'requestTransmitted' }) channel?: string;
+  @ApiPropertyOptional({ type: SuggestedDeadlineDto, description: 'requestTransmitted' }) suggestedDeadline?: SuggestedDeadlineDto;
+  @ApiPropertyOptional({ enum: REFUSAL_GROUNDS, description: 'requestRefused, UNTOC art. 18(21)' }) ground?: string;
+  @ApiPropertyOptional({ description: 'requestRefused (required, 18(23)), executionPostponed (required), requestWithdrawn, requestLapsed' }) reasons?: string;
+  @ApiPropertyOptional({ description: 'executionCompleted: true when partially executed' }) partial?: boolean;
+  @ApiPropertyOptional({ enum: FACILITATION_ACTIONS, description: 'facilitationRecorded' }) action?: string;
+  @ApiPropertyOptional({ description: 'facilitationRecorded' }) note?: string;
+  @ApiPropertyOptional({ description: 'draftReviewed' }) comments?: string;
+  @ApiPropertyOptional({ description: 'additionalInformationRequested' }) questions?: string;
+  @ApiPropertyOptional({ description: 'consultationOpened (18(26))' }) subject?: string;
+  @ApiPropertyOptional({ description: 'requestAccepted' }) executingAuthority?: string;
+  @ApiPropertyOptional({ description: 'requestAccepted: conditions agreed in consultation (18(26))' }) conditions?: string;
+}

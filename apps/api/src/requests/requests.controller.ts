@@ -1,0 +1,149 @@
+import { Body, Controller, Get, Headers, HttpCode, HttpException, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Clock, MlaRequestService, ValidationFailedError, type MlaRequest } from '@rogatory/domain';
+import type { Response } from 'express';
+import { CreateRequestDto, PostEventDto } from './request.dtos';
+import { EventView, RequestListView, RequestView, eventView, requestView, summaryView } from './request.views';
+
+const PROBLEM = { description: 'application/problem+json naming the field and the reason' };
+
+/** Parses If-Match: `3`, `"3"` or `W/"3"`. Throws 428 when missing, 400 when not a version. */
+function parseIfMatch(header: string | undefined): number {
+  if (header === undefined || header.trim() === '') {
+    throw new HttpException({ message: 'If-Match is required: send the version (ETag) of the request you read', code: 'PRECONDITION_REQUIRED', errors: [{ field: 'If-Match', reason: 'is required' }] }, 428);
+  }
+  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
+  if (!m) throw new ValidationFailedError([{ field: 'If-Match', reason: `"${header}" is not a version; send the ETag of the request, e.g. "3"` }]);
+  return Number(m[1]);
+}
+
+@ApiTags('requests')
+@Controller('api/v1/requests')
+export class RequestsController {
+  constructor(
+    private readonly requests: MlaRequestService,
+    private readonly clock: Clock,
+  ) {}
+
+  private async view(r: MlaRequest): Promise<RequestView> {
+    return requestView(r, await this.requests.openDeadlines(r.id), (a) => this.requests.allowedFor(r, a), this.clock.now());
+  }
+
+  /**
+   * POST /api/v1/requests: creates an MLA request in state `draft`. 201 with the request, `Location` and
+   * `ETag` (its version). 400 problem+json naming every invalid field; 409 when the reference exists.
+   */
+  @Post()
+  @ApiOperation({ summary: 'Create an MLA request (state draft)' })
+  @ApiBody({ type: CreateRequestDto })
+  @ApiResponse({ status: 201, type: RequestView })
+  @ApiResponse({ status: 400, ...PROBLEM })
+  @ApiResponse({ status: 409, ...PROBLEM })
+  async create(@Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<RequestView> {
+    const r = await this.requests.create(body);
+    res.status(201).setHeader('Location', `/api/v1/requests/${r.id}`).setHeader('ETag', `"${r.version}"`);
+    return this.view(r);
+  }
+
+  /**
+   * GET /api/v1/requests: requests filtered by network, requesting/requested State (ISO codes), state and
+   * overdue (a deadline past its due instant), newest first; `limit` 1–500 (default 50), `offset`.
+   */
+  @Get()
+  @ApiOperation({ summary: 'List requests' })
+  @ApiQuery({ name: 'network', required: false })
+  @ApiQuery({ name: 'requestingState', required: false })
+  @ApiQuery({ name: 'requestedState', required: false })
+  @ApiQuery({ name: 'state', required: false, description: 'Machine state, e.g. underAssessment' })
+  @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'] })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'offset', required: false })
+  @ApiOkResponse({ type: RequestListView })
+  async list(@Query() q: Record<string, string | string[] | undefined>): Promise<RequestListView> {
+    const errors: Array<{ field: string; reason: string }> = [];
+    const one = (k: string): string | undefined => {
+      const v = q[k];
+      if (Array.isArray(v)) errors.push({ field: k, reason: 'give it once' });
+      return Array.isArray(v) ? undefined : v;
+    };
+    const known = ['network', 'requestingState', 'requestedState', 'state', 'overdue', 'limit', 'offset'];
+    for (const k of Object.keys(q)) if (!known.includes(k)) errors.push({ field: k, reason: `is not a filter (filters: ${known.join(', ')})` });
+    const int = (k: string, min: number, max: number, dflt: number): number => {
+      const v = one(k);
+      if (v === undefined) return dflt;
+      if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) errors.push({ field: k, reason: `must be a whole number from ${min} to ${max}` });
+      return Number(v);
+    };
+    const limit = int('limit', 1, 500, 50);
+    const offset = int('offset', 0, 1_000_000_000, 0);
+    const overdue = one('overdue');
+    if (overdue !== undefined && !['true', 'false'].includes(overdue)) errors.push({ field: 'overdue', reason: 'must be true or false' });
+    for (const k of ['requestingState', 'requestedState']) {
+      const v = one(k);
+      if (v !== undefined && !/^[A-Za-z]{2}$/.test(v)) errors.push({ field: k, reason: 'must be an ISO 3166-1 alpha-2 code' });
+    }
+    if (errors.length) throw new ValidationFailedError(errors);
+    const { items, total } = await this.requests.list({
+      network: one('network'),
+      requestingState: one('requestingState'),
+      requestedState: one('requestedState'),
+      state: one('state'),
+      overdue: overdue === undefined ? undefined : overdue === 'true',
+      limit,
+      offset,
+    });
+    return { items: items.map(summaryView), total, limit, offset };
+  }
+
+  /**
+   * GET /api/v1/requests/{id}: the request with its state, the events each party may send now (from the
+   * machine's snapshot.can) and its open deadlines; `ETag` is its version. 404 when unknown.
+   */
+  @Get(':id')
+  @ApiOperation({ summary: 'Get one request' })
+  @ApiOkResponse({ type: RequestView })
+  @ApiResponse({ status: 404, ...PROBLEM })
+  async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<RequestView> {
+    const r = await this.requests.get(id);
+    res.setHeader('ETag', `"${r.version}"`);
+    return this.view(r);
+  }
+
+  /** GET /api/v1/requests/{id}/events: the append-only event history, oldest first. 404 when unknown. */
+  @Get(':id/events')
+  @ApiOperation({ summary: 'Event history of a request' })
+  @ApiOkResponse({ type: [EventView] })
+  @ApiResponse({ status: 404, ...PROBLEM })
+  async history(@Param('id') id: string): Promise<EventView[]> {
+    return (await this.requests.history(id)).map(eventView);
+  }
+
+  /**
+   * POST /api/v1/requests/{id}/events with `If-Match: "<version>"`: records one event, in one transaction.
+   * 201 with the request after it and the event; 400 invalid body; 404 unknown request; 409 stale version
+   * (or a concurrent event won: reload and retry); 422 when the event does not apply now, naming the events
+   * this actor may send; 428 without If-Match. A rejected call changes nothing.
+   */
+  @Post(':id/events')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Record an event on a request' })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'The version (ETag) of the request you read' })
+  @ApiBody({ type: PostEventDto })
+  @ApiResponse({ status: 201, type: RequestView })
+  @ApiResponse({ status: 400, ...PROBLEM })
+  @ApiResponse({ status: 404, ...PROBLEM })
+  @ApiResponse({ status: 409, ...PROBLEM })
+  @ApiResponse({ status: 422, ...PROBLEM })
+  @ApiResponse({ status: 428, ...PROBLEM })
+  async postEvent(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ request: RequestView; event: EventView }> {
+    const version = parseIfMatch(ifMatch);
+    const { request, event } = await this.requests.sendEvent(id, body, version);
+    res.setHeader('ETag', `"${request.version}"`);
+    return { request: await this.view(request), event: eventView(event) };
+  }
+}

@@ -1,0 +1,78 @@
+import { Redis } from 'ioredis';
+import { Client } from 'pg';
+import { AppConfig } from '../config/app-config';
+import { ensureDatabase, migrate } from '../database';
+import { SmtpListener } from '../notifications/smtp-listener';
+import { redisConnection } from '../queues/redis-connection';
+
+/**
+ * What an integration or e2e suite needs: a fresh database (migrated), its own queue prefix, a real SMTP
+ * listener on loopback and a configuration pointing at them. `dispose()` drops the database and the
+ * prefix's Redis keys.
+ */
+export interface TestEnvironment {
+  config: AppConfig;
+  smtp: SmtpListener;
+  /** Deletes every Redis key of this suite's queue prefix (simulates Redis losing its data). */
+  flushQueues(): Promise<number>;
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  dispose(): Promise<void>;
+}
+
+export async function createTestEnvironment(suite: string): Promise<TestEnvironment> {
+  const id = `${suite.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${process.pid}`;
+  const base = AppConfig.fromEnv();
+  const db = new URL(base.databaseUrl);
+  db.pathname = `/rogatory_test_${id}`;
+  const smtp = new SmtpListener();
+  const smtpUrl = await smtp.start();
+  const config = base.with({ databaseUrl: db.toString(), queuePrefix: `test-${id}`, smtpUrl, sweepSeconds: 3600 });
+  await ensureDatabase(config.databaseUrl, { recreate: true });
+  await migrate(config.databaseUrl);
+  const pg = new Client({ connectionString: config.databaseUrl });
+  await pg.connect();
+  const redis = new Redis(redisConnection(config.redisUrl));
+  const flushQueues = async (): Promise<number> => {
+    let n = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.queuePrefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) n += await redis.del(...keys);
+    } while (cursor !== '0');
+    return n;
+  };
+  return {
+    config,
+    smtp,
+    flushQueues,
+    sql: async <T>(text: string, params: unknown[] = []) => (await pg.query(text, params)).rows as T[],
+    dispose: async () => {
+      await flushQueues();
+      redis.disconnect();
+      await pg.end();
+      await smtp.stop();
+      const admin = new URL(config.databaseUrl);
+      const name = admin.pathname.slice(1);
+      admin.pathname = '/postgres';
+      const c = new Client({ connectionString: admin.toString() });
+      await c.connect();
+      await c.query(`drop database if exists "${name}" with (force)`);
+      await c.end();
+    },
+  };
+}
+
+/** Retries `check` until it stops throwing or `timeoutMs` passes (then rethrows its last error). */
+export async function expectEventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, everyMs = 25): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  }
+}
+
