@@ -14,6 +14,7 @@ const common = {
 };
 module.exports = {
   reporters: ['default', '<rootDir>/scripts/summary-reporter.js'],
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
