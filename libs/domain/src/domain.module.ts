@@ -1,6 +1,7 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { BullModule } from '@nestjs/bullmq';
-import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { BullModule, InjectQueue } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { Global, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Clock, SystemClock } from './clock';
 import { AppConfig } from './config/app-config';
 import { DeadlineRunner } from './deadlines/deadline-runner.service';
@@ -37,6 +38,19 @@ const SERVICES = [
   RegisterImportService,
 ];
 
+/** Waits for every queue's Redis connection at start-up: fails fast when Redis is unreachable, and closes cleanly. */
+@Injectable()
+class QueuesReady implements OnApplicationBootstrap {
+  constructor(
+    @InjectQueue(QueueName.Deadlines) private readonly deadlines: Queue,
+    @InjectQueue(QueueName.Outbox) private readonly outbox: Queue,
+    @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
+  ) {}
+  async onApplicationBootstrap(): Promise<void> {
+    await Promise.all([this.deadlines, this.outbox, this.maintenance].map((q) => q.waitUntilReady()));
+  }
+}
+
 class MailDriverCloser implements OnApplicationShutdown {
   constructor(private readonly mail: MailDriver) {}
   async onApplicationShutdown(): Promise<void> {
@@ -62,6 +76,7 @@ export class DomainModule {
         { provide: Clock, useValue: opts.clock ?? new SystemClock() },
         { provide: MailDriver, useFactory: () => opts.mailDriver ?? new SmtpMailDriver(config.smtpUrl) },
         { provide: MailDriverCloser, useFactory: (m: MailDriver) => new MailDriverCloser(m), inject: [MailDriver] },
+        QueuesReady,
         ...SERVICES,
       ],
       exports: [AppConfig, Clock, MailDriver, BullModule, ...SERVICES],

@@ -53,7 +53,7 @@ export async function runDemo(base: AppConfig, opts: DemoOptions, log: (m: strin
   const input = readFileSync(opts.register);
   const firstDate = [...input.toString('utf8').matchAll(/\b(\d{4}-\d{2}-\d{2})\b/g)].map((m) => m[1]).sort()[0];
   const clock = new ManualClock(new Date(`${firstDate}T00:00:00.000Z`));
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, clock, schedulers: false }), { logger: new StderrLogger() });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, clock, schedulers: false }), { logger: new StderrLogger('rogatory', { logLevels: ['warn', 'error'] }) });
   try {
     for (const q of Object.values(QueueName)) await app.get<Queue>(getQueueToken(q)).obliterate({ force: true });
     const seeded = await app.get(DirectoryService).seed();

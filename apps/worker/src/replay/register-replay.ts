@@ -13,16 +13,19 @@ export interface ReplayResult {
   deadlineStagesFired: number;
 }
 
-/** Waits until the deadline and outbox queues have nothing waiting, delayed or active; throws after `timeoutMs`. */
+/**
+ * Waits until no deadline or email job is waiting or running (delayed deadline jobs count too; delayed
+ * email retries do not: a failing SMTP server must not stall a replay, the email stays PENDING in the
+ * outbox). Throws after `timeoutMs`.
+ */
 export async function waitForQueuesIdle(app: INestApplicationContext, timeoutMs = 60_000): Promise<void> {
-  const queues = [QueueName.Deadlines, QueueName.Outbox].map((q) => app.get<Queue>(getQueueToken(q)));
+  const deadlines = app.get<Queue>(getQueueToken(QueueName.Deadlines));
+  const outbox = app.get<Queue>(getQueueToken(QueueName.Outbox));
   const until = Date.now() + timeoutMs;
   for (;;) {
-    let busy = 0;
-    for (const q of queues) {
-      const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused', 'waiting-children');
-      busy += Object.values(c).reduce((a, b) => a + b, 0);
-    }
+    const d = await deadlines.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    const o = await outbox.getJobCounts('waiting', 'active', 'prioritized');
+    const busy = [...Object.values(d), ...Object.values(o)].reduce((a, b) => a + b, 0);
     if (busy === 0) return;
     if (Date.now() > until) throw new Error(`queues still busy after ${timeoutMs} ms (${busy} jobs)`);
     await new Promise((r) => setTimeout(r, 5));
