@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { DeadlineRunner, DirectoryService, ManualClock } from '@rogatory/domain';
 import { createTestEnvironment, expectEventually, type TestEnvironment } from '@rogatory/domain/testing';
 import request from 'supertest';
+// The e2e tier boots both applications together: the API and the worker processing its jobs.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { WorkerModule } from '../../worker/src/worker.module';
 import { ApiModule } from './api.module';
 import { configureApi } from './bootstrap';

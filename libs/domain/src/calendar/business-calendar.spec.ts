@@ -1,8 +1,8 @@
-import networks from '../../../../data/networks.json';
+import { readNetworksFile } from '../directory/directory-data';
 import { BusinessCalendar, type StateCalendarInfo, type Weekday } from './business-calendar';
 import { CalendarRegistry } from './calendar-registry';
 
-const STATES: StateCalendarInfo[] = Object.entries(networks.states).map(([code, s]) => ({
+const STATES: StateCalendarInfo[] = Object.entries(readNetworksFile().states).map(([code, s]) => ({
   code,
   timeZone: s.timeZone,
   weekend: s.weekend as Weekday[],

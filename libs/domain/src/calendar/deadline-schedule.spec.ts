@@ -1,11 +1,11 @@
 import { DEFAULT_DEADLINE_POLICY } from '@rogatory/workflow';
-import networks from '../../../../data/networks.json';
+import { readNetworksFile } from '../directory/directory-data';
 import type { Weekday } from './business-calendar';
 import { CalendarRegistry } from './calendar-registry';
 import { scheduleDeadline, type DeadlineSchedule } from './deadline-schedule';
 
 const registry = new CalendarRegistry(
-  Object.entries(networks.states).map(([code, s]) => ({ code, timeZone: s.timeZone, weekend: s.weekend as Weekday[] })),
+  Object.entries(readNetworksFile().states).map(([code, s]) => ({ code, timeZone: s.timeZone, weekend: s.weekend as Weekday[] })),
 );
 const { steps, ladder } = DEFAULT_DEADLINE_POLICY;
 

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole check, as CI runs it: set-up, type-check, lint (with Nx module boundaries), entities vs
+# migrations, then unit, integration and e2e tests against real PostgreSQL, Redis and SMTP.
+# Ends with one line "N passed, N failed" (checks and tests together); exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export TZ=UTC
+bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+passed=0
+failed=0
+check() { # name command...
+  local name=$1; shift
+  echo "== $name" >&2
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name" >&2; fi
+}
+check "type-check (tsc --noEmit)" npx tsc -p tsconfig.json --noEmit
+check "lint (eslint, Nx module boundaries)" bash -c 'NX_DAEMON=false npx nx show projects >/dev/null && npx eslint .'
+check "entities and migrations agree" bash -c 'DATABASE_URL="${DATABASE_URL:-postgresql://root@127.0.0.1:5432/rogatory}" node -r ./scripts/register.js apps/worker/src/cli.ts migration:check >/dev/null'
+
+summary=$(mktemp)
+echo "== tests (jest: unit, integration, e2e)" >&2
+JEST_SUMMARY_FILE="$summary" npx jest --runInBand "$@"
+jest_status=$?
+if [ -s "$summary" ]; then
+  read -r jp jf < "$summary"
+else
+  jp=0; jf=1
+fi
+[ "$jest_status" -ne 0 ] && [ "$jf" -eq 0 ] && jf=1
+rm -f "$summary"
+passed=$((passed + jp))
+failed=$((failed + jf))
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
