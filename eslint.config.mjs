@@ -23,7 +23,11 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['scope:domain', 'scope:workflow'] },
             { sourceTag: 'scope:domain', onlyDependOnLibsWithTags: ['scope:workflow'] },
-            { sourceTag: 'scope:workflow', onlyDependOnLibsWithTags: [], bannedExternalImports: ['@nestjs/*', '@mikro-orm/*', 'bullmq', 'ioredis', 'nodemailer', 'pg', 'luxon', 'date-holidays'] },
+            {
+              sourceTag: 'scope:workflow',
+              onlyDependOnLibsWithTags: [],
+              bannedExternalImports: ['@nestjs/*', '@mikro-orm/*', 'bullmq', 'ioredis', 'nodemailer', 'pg', 'luxon', 'date-holidays'],
+            },
           ],
         },
       ],
@@ -32,12 +36,30 @@ export default tseslint.config(
   {
     // the workflow library is pure: only xstate
     files: ['libs/workflow/src/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!xstate$|\\./|\\.\\./).*', message: 'libs/workflow imports only xstate (pure machines, no I/O).' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!xstate$|\\./|\\.\\./).*', message: 'libs/workflow imports only xstate (pure machines, no I/O).' }] },
+      ],
+    },
   },
   {
     files: ['libs/*/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: '@nestjs/common', importNames: ['HttpException', 'BadRequestException', 'NotFoundException', 'ConflictException'], message: 'libs throw DomainError; the API maps it.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@nestjs/common',
+              importNames: ['HttpException', 'BadRequestException', 'NotFoundException', 'ConflictException'],
+              message: 'libs throw DomainError; the API maps it.',
+            },
+          ],
+        },
+      ],
+    },
   },
   prettier,
 );

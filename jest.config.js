@@ -1,8 +1,6 @@
 // Three tiers (STYLE.md): *.spec.ts pure, *.int-spec.ts real PostgreSQL/Redis/SMTP, *.e2e-spec.ts the API booted.
 const { compilerOptions } = require('./tsconfig.base.json');
-const moduleNameMapper = Object.fromEntries(
-  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
-);
+const moduleNameMapper = Object.fromEntries(Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]));
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',

@@ -17,7 +17,15 @@ describe('API /api/v1 (e2e)', () => {
   const clock = new ManualClock(new Date('2021-03-01T10:00:00Z'));
   const NG = { role: 'CENTRAL_AUTHORITY', state: 'NG', name: 'Officer Adaeze' };
   const GH = { role: 'CENTRAL_AUTHORITY', state: 'GH', name: 'Officer Kofi' };
-  const body = { network: 'WACAP', requestingState: 'NG', requestedState: 'GH', requestType: 'MLA', urgent: false, offences: ['CORRUPTION'], measures: ['FINANCIAL_RECORDS'] };
+  const body = {
+    network: 'WACAP',
+    requestingState: 'NG',
+    requestedState: 'GH',
+    requestType: 'MLA',
+    urgent: false,
+    offences: ['CORRUPTION'],
+    measures: ['FINANCIAL_RECORDS'],
+  };
 
   beforeAll(async () => {
     env = await createTestEnvironment('api');
@@ -35,15 +43,22 @@ describe('API /api/v1 (e2e)', () => {
   });
 
   const http = () => request(api.getHttpServer());
-  const post = (id: string, version: number | string, event: object) => http().post(`/api/v1/requests/${id}/events`).set('If-Match', `"${version}"`).send(event);
+  const post = (id: string, version: number | string, event: object) =>
+    http().post(`/api/v1/requests/${id}/events`).set('If-Match', `"${version}"`).send(event);
 
   async function created(extra: object = {}): Promise<{ id: string; version: number }> {
-    const res = await http().post('/api/v1/requests').send({ ...body, ...extra }).expect(201);
+    const res = await http()
+      .post('/api/v1/requests')
+      .send({ ...body, ...extra })
+      .expect(201);
     return { id: res.body.id, version: Number(res.headers.etag.replace(/"/g, '')) };
   }
 
   it('creates a request in draft with Location and ETag, and gets it back with the events each party may send', async () => {
-    const res = await http().post('/api/v1/requests').send({ ...body, reference: 'E2E/2021/1', requestingState: 'ng' }).expect(201);
+    const res = await http()
+      .post('/api/v1/requests')
+      .send({ ...body, reference: 'E2E/2021/1', requestingState: 'ng' })
+      .expect(201);
     expect(res.headers.location).toBe(`/api/v1/requests/${res.body.id}`);
     expect(res.headers.etag).toBe('"1"');
     const got = await http().get(res.headers.location).expect(200);
@@ -54,7 +69,10 @@ describe('API /api/v1 (e2e)', () => {
 
   it('answers bad input with problem+json naming each field, and writes nothing', async () => {
     const before = await env.sql<{ n: number }>('select count(*)::int as n from mla_request');
-    const res = await http().post('/api/v1/requests').send({ ...body, requestedState: 'NG', requestType: 'LETTER', measures: ['X'], extra: 1 }).expect(400);
+    const res = await http()
+      .post('/api/v1/requests')
+      .send({ ...body, requestedState: 'NG', requestType: 'LETTER', measures: ['X'], extra: 1 })
+      .expect(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.code).toBe('VALIDATION_FAILED');
     expect(res.body.errors).toEqual([
@@ -85,19 +103,36 @@ describe('API /api/v1 (e2e)', () => {
       expect(res.headers.etag).toBe(`"${v}"`);
       return res.body;
     };
-    const t = await step({ type: 'requestTransmitted', actor: NG, channel: 'CENTRAL_AUTHORITY', suggestedDeadline: { date: '2021-06-30', reasons: 'trial opens in July' } }, 'awaitingAcknowledgement');
+    const t = await step(
+      { type: 'requestTransmitted', actor: NG, channel: 'CENTRAL_AUTHORITY', suggestedDeadline: { date: '2021-06-30', reasons: 'trial opens in July' } },
+      'awaitingAcknowledgement',
+    );
     // transmitted Monday 1 March 2021: 5 business days of Ghana; 6 March (Independence Day) is a Saturday, observed Monday 8 March
-    expect(t.request.openDeadlines).toEqual([expect.objectContaining({ step: 'ACKNOWLEDGEMENT', owedByState: 'GH', dueOn: '2021-03-09', dueAt: '2021-03-09T09:00:00.000Z', nextStage: 'REMINDER' })]);
+    expect(t.request.openDeadlines).toEqual([
+      expect.objectContaining({ step: 'ACKNOWLEDGEMENT', owedByState: 'GH', dueOn: '2021-03-09', dueAt: '2021-03-09T09:00:00.000Z', nextStage: 'REMINDER' }),
+    ]);
     await step({ type: 'receiptAcknowledged', actor: GH }, 'underAssessment');
     await step({ type: 'additionalInformationRequested', actor: GH, questions: 'Which accounts?' }, 'awaitingAdditionalInformation');
     await step({ type: 'additionalInformationProvided', actor: NG }, 'underAssessment');
     const accepted = await step({ type: 'requestAccepted', actor: GH, executingAuthority: 'EOCO' }, 'inExecution');
     expect(accepted.request.openDeadlines).toEqual([expect.objectContaining({ step: 'EXECUTION', dueOn: '2021-06-30' })]);
-    await step({ type: 'facilitationRecorded', actor: { role: 'CONTACT_POINT', state: 'GH' }, action: 'CHASED_REQUESTED_SIDE', note: 'called the EOCO' }, 'inExecution');
+    await step(
+      { type: 'facilitationRecorded', actor: { role: 'CONTACT_POINT', state: 'GH' }, action: 'CHASED_REQUESTED_SIDE', note: 'called the EOCO' },
+      'inExecution',
+    );
     await step({ type: 'executionCompleted', actor: GH, partial: false }, 'executed');
     const closed = await step({ type: 'caseClosed', actor: NG }, 'closed');
-    expect(closed.request).toMatchObject({ outcome: 'EXECUTED', openDeadlines: [], allowedEvents: { requestingCentralAuthority: [], requestedCentralAuthority: [] } });
-    expect(closed.request.milestones).toMatchObject({ transmittedOn: '2021-03-01', acknowledgedOn: '2021-03-01', facilitatedOn: '2021-03-01', closedOn: '2021-03-01' });
+    expect(closed.request).toMatchObject({
+      outcome: 'EXECUTED',
+      openDeadlines: [],
+      allowedEvents: { requestingCentralAuthority: [], requestedCentralAuthority: [] },
+    });
+    expect(closed.request.milestones).toMatchObject({
+      transmittedOn: '2021-03-01',
+      acknowledgedOn: '2021-03-01',
+      facilitatedOn: '2021-03-01',
+      closedOn: '2021-03-01',
+    });
     const history = await http().get(`/api/v1/requests/${r.id}/events`).expect(200);
     expect(history.body.map((e: { type: string }) => e.type)).toEqual([
       'requestTransmitted',
@@ -109,7 +144,13 @@ describe('API /api/v1 (e2e)', () => {
       'executionCompleted',
       'caseClosed',
     ]);
-    expect(history.body[1]).toMatchObject({ seq: 2, actor: { role: 'CENTRAL_AUTHORITY', state: 'GH', name: 'Officer Kofi' }, fromState: 'awaitingAcknowledgement', toState: 'underAssessment', occurredOn: '2021-03-01' });
+    expect(history.body[1]).toMatchObject({
+      seq: 2,
+      actor: { role: 'CENTRAL_AUTHORITY', state: 'GH', name: 'Officer Kofi' },
+      fromState: 'awaitingAcknowledgement',
+      toState: 'underAssessment',
+      occurredOn: '2021-03-01',
+    });
   });
 
   it('requires If-Match, answers 409 for a stale version and 422 naming the allowed events; a refused call changes nothing', async () => {
@@ -120,7 +161,11 @@ describe('API /api/v1 (e2e)', () => {
     const stale = await post(r.id, r.version, { type: 'receiptAcknowledged', actor: GH }).expect(409);
     expect(stale.body).toMatchObject({ code: 'STALE_VERSION', current: 2 });
     const notAllowed = await post(r.id, 2, { type: 'requestRefused', actor: GH, ground: 'ESSENTIAL_INTERESTS', reasons: 'security' }).expect(422);
-    expect(notAllowed.body).toMatchObject({ code: 'EVENT_NOT_ALLOWED', state: 'awaitingAcknowledgement', allowedEvents: ['receiptAcknowledged', 'requestLapsed'] });
+    expect(notAllowed.body).toMatchObject({
+      code: 'EVENT_NOT_ALLOWED',
+      state: 'awaitingAcknowledgement',
+      allowedEvents: ['receiptAcknowledged', 'requestLapsed'],
+    });
     const wrongSide = await post(r.id, 2, { type: 'requestWithdrawn', actor: GH }).expect(422);
     expect(wrongSide.body.allowedEvents).not.toContain('requestWithdrawn');
     const badRefusal = await post(r.id, 2, { type: 'requestRefused', actor: GH, ground: 'BECAUSE' }).expect(400);
@@ -162,7 +207,12 @@ describe('API /api/v1 (e2e)', () => {
     // 1 April: the reminder, level 1 and level 2 (+10 business days) of the acknowledgement are past
     await expectEventually(() => expect(env.smtp.received.filter((m) => m.raw.includes('E2E/CASC/1'))).toHaveLength(6));
     const got = await http().get(`/api/v1/requests/${listed.id}`).expect(200);
-    expect(got.body.openDeadlines[0]).toMatchObject({ step: 'ACKNOWLEDGEMENT', overdue: true, sentStages: ['REMINDER', 'LEVEL_1', 'LEVEL_2'], nextStage: 'LEVEL_3' });
+    expect(got.body.openDeadlines[0]).toMatchObject({
+      step: 'ACKNOWLEDGEMENT',
+      overdue: true,
+      sentStages: ['REMINDER', 'LEVEL_1', 'LEVEL_2'],
+      nextStage: 'LEVEL_3',
+    });
     const levels = env.smtp.received.filter((m) => m.raw.includes('E2E/CASC/1') && m.raw.includes('X-Rogatory-Level: 2')).flatMap((m) => m.to);
     expect(levels.sort()).toEqual(['cp1.kz.casc@example.org', 'cp1.uz.casc@example.org', 'cp2.kz.casc@example.org', 'cp2.uz.casc@example.org']);
     expect(env.smtp.received.find((m) => m.raw.includes('E2E/CASC/1'))!.to).toEqual(['central-authority.uz@example.org']);
@@ -184,6 +234,8 @@ describe('API /api/v1 (e2e)', () => {
   it('serves health and the OpenAPI document', async () => {
     expect((await http().get('/health').expect(200)).body.status).toBe('ok');
     const doc = await http().get('/docs-json').expect(200);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/requests', '/api/v1/requests/{id}', '/api/v1/requests/{id}/events', '/api/v1/statistics/yearly', '/health']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/requests', '/api/v1/requests/{id}', '/api/v1/requests/{id}/events', '/api/v1/statistics/yearly', '/health']),
+    );
   });
 });

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const HEADER = 'case_ref,network,requesting_state,requested_state,request_type,offences,measures,urgent,legal_basis,facilitated_on,transmitted_on,acknowledged_on,info_requested_on,info_provided_on,execution_started_on,postponed_on,resumed_on,executed_on,outcome,closed_on,refusal_ground,requested_deadline';
+const HEADER =
+  'case_ref,network,requesting_state,requested_state,request_type,offences,measures,urgent,legal_basis,facilitated_on,transmitted_on,acknowledged_on,info_requested_on,info_provided_on,execution_started_on,postponed_on,resumed_on,executed_on,outcome,closed_on,refusal_ground,requested_deadline';
 
 /** `npm run cli -- …` as a user runs it: results on stdout, logs on stderr, exit codes 0/1/2. */
 describe('command line (e2e)', () => {
@@ -71,7 +72,11 @@ describe('command line (e2e)', () => {
     const f = file('bad.csv', [HEADER, 'CLI/3,ASEAN,TH,KH,MLA,,,no,,2021-01-04,,,,,,,,,,,,']);
     const r = await cli(['import-register', f]);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toEqual({ imported: 0, unchanged: 0, rejected: [{ line: 2, caseRef: 'CLI/3', errors: ['network: "ASEAN" is not a network code (WACAP, SEAJUST, CASC, OTHER)'] }] });
+    expect(JSON.parse(r.stdout)).toEqual({
+      imported: 0,
+      unchanged: 0,
+      rejected: [{ line: 2, caseRef: 'CLI/3', errors: ['network: "ASEAN" is not a network code (WACAP, SEAJUST, CASC, OTHER)'] }],
+    });
   });
 
   it('import-register exits 2 when the file cannot be read as a register', async () => {

@@ -40,7 +40,9 @@ const log = (m: string) => process.stderr.write(`${m}\n`);
 class UsageError extends Error {}
 
 async function withDomain<T>(config: AppConfig, fn: (app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>) => Promise<T>): Promise<T> {
-  const app = await NestFactory.createApplicationContext(DomainModule.forRoot({ config }), { logger: new StderrLogger('rogatory', { logLevels: ['warn', 'error'] }) });
+  const app = await NestFactory.createApplicationContext(DomainModule.forRoot({ config }), {
+    logger: new StderrLogger('rogatory', { logLevels: ['warn', 'error'] }),
+  });
   try {
     return await fn(app);
   } finally {
@@ -102,7 +104,9 @@ async function main(argv: string[]): Promise<number> {
         const until = values.until ?? dates[dates.length - 1];
         if (!until || !/^\d{4}-\d{2}-\d{2}$/.test(until)) throw new UsageError('--until must be a date YYYY-MM-DD');
         const clock = new ManualClock(new Date(`${dates[0] ?? until}T00:00:00.000Z`));
-        const app = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, clock, schedulers: false }), { logger: new StderrLogger('rogatory', { logLevels: ['warn', 'error'] }) });
+        const app = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, clock, schedulers: false }), {
+          logger: new StderrLogger('rogatory', { logLevels: ['warn', 'error'] }),
+        });
         try {
           const r = await replayRegister(app, clock, input, new Date(`${until}T23:59:59.000Z`), log);
           report = { imported: r.imported, unchanged: r.unchanged, rejected: r.rejected };
@@ -128,7 +132,11 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'demo': {
-      const summary = await runDemo(config, { out: path.resolve(values.out ?? 'out/demo'), register: DEFAULT_REGISTER, until: values.until ?? '2022-05-15' }, log);
+      const summary = await runDemo(
+        config,
+        { out: path.resolve(values.out ?? 'out/demo'), register: DEFAULT_REGISTER, until: values.until ?? '2022-05-15' },
+        log,
+      );
       return summary.rejected ? 1 : 0;
     }
     default:

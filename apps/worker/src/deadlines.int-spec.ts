@@ -51,7 +51,11 @@ describe('deadlines, reminders and escalations (worker, PostgreSQL, Redis, SMTP)
   /** A request from Ghana to Nigeria, transmitted now (the first test: Tuesday 11 May 2021, 10:00 UTC). */
   async function transmitted(reference: string): Promise<MlaRequest> {
     const r = await requests.create({ reference, network: 'WACAP', requestingState: 'GH', requestedState: 'NG', requestType: 'MLA', urgent: false });
-    const out = await requests.sendEvent(r.id, { type: 'requestTransmitted', channel: 'CENTRAL_AUTHORITY', actor: { role: 'CENTRAL_AUTHORITY', state: 'GH' } }, r.version);
+    const out = await requests.sendEvent(
+      r.id,
+      { type: 'requestTransmitted', channel: 'CENTRAL_AUTHORITY', actor: { role: 'CENTRAL_AUTHORITY', state: 'GH' } },
+      r.version,
+    );
     return out.request;
   }
 
@@ -91,12 +95,12 @@ describe('deadlines, reminders and escalations (worker, PostgreSQL, Redis, SMTP)
     const mails = mailsFor('T/DEADLINE/2');
     expect(mails.map((m) => m.raw.match(/X-Rogatory-Level: (\d)/)?.[1])).toEqual(['0', '1', '2', '2', '2', '2']);
     // level 2: the two contact points of Ghana and of Nigeria in WACAP
-    expect(mails.slice(2).flatMap((m) => m.to).sort()).toEqual([
-      'cp1.gh.wacap@example.org',
-      'cp1.ng.wacap@example.org',
-      'cp2.gh.wacap@example.org',
-      'cp2.ng.wacap@example.org',
-    ]);
+    expect(
+      mails
+        .slice(2)
+        .flatMap((m) => m.to)
+        .sort(),
+    ).toEqual(['cp1.gh.wacap@example.org', 'cp1.ng.wacap@example.org', 'cp2.gh.wacap@example.org', 'cp2.ng.wacap@example.org']);
     const history = await requests.history(r.id);
     expect(history.filter((e) => e.type === 'deadlineReached').map((e) => e.payload.stage)).toEqual(['REMINDER', 'LEVEL_1', 'LEVEL_2']);
   }, 30_000);
@@ -174,7 +178,12 @@ describe('deadlines, reminders and escalations (worker, PostgreSQL, Redis, SMTP)
   it('without an expected version, concurrent events are serialised by optimistic locking: every accepted event is recorded', async () => {
     const r = await transmitted('T/CONCURRENT/2');
     await requests.sendEvent(r.id, { type: 'receiptAcknowledged', ...ng() }, r.version);
-    const cp = (n: number) => ({ type: 'facilitationRecorded', action: 'CHASED_REQUESTED_SIDE', note: `chase ${n}`, actor: { role: 'CONTACT_POINT', state: 'NG' } });
+    const cp = (n: number) => ({
+      type: 'facilitationRecorded',
+      action: 'CHASED_REQUESTED_SIDE',
+      note: `chase ${n}`,
+      actor: { role: 'CONTACT_POINT', state: 'NG' },
+    });
     const results = await Promise.allSettled([1, 2, 3, 4, 5].map((n) => requests.sendEvent(r.id, cp(n))));
     const accepted = results.filter((x) => x.status === 'fulfilled').length;
     for (const x of results) if (x.status === 'rejected') expect(x.reason).toBeInstanceOf(StaleVersionError);

@@ -24,7 +24,9 @@ describe('worker start-up (Redis, PostgreSQL)', () => {
   it('registers the sweeper and the 1 January statistics schedulers', async () => {
     const q = app.get<Queue>(getQueueToken(QueueName.Maintenance));
     const schedulers = await q.getJobSchedulers();
-    expect(schedulers.map((s) => ({ key: s.key, every: s.every ?? null, pattern: s.pattern ?? null, tz: s.tz ?? null })).sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+    expect(
+      schedulers.map((s) => ({ key: s.key, every: s.every ?? null, pattern: s.pattern ?? null, tz: s.tz ?? null })).sort((a, b) => a.key.localeCompare(b.key)),
+    ).toEqual([
       { key: 'sweep', every: 1000, pattern: null, tz: null },
       { key: 'yearly-statistics', every: null, pattern: '0 6 1 1 *', tz: 'UTC' },
     ]);
@@ -40,7 +42,10 @@ describe('worker start-up (Redis, PostgreSQL)', () => {
     const deadlines = app.get<Queue>(getQueueToken(QueueName.Deadlines));
     expect(await deadlines.remove(jobIds.deadlineDue(d.id, 'REMINDER'))).toBe(1);
     await env.sql(`update deadline set next_fire_at = now() - interval '1 second' where id = $1`, [d.id]);
-    await expectEventually(() => expect(env.smtp.received.filter((m) => m.raw.includes('BOOT/1')).map((m) => m.to[0])).toEqual(['central-authority.ge@example.org']), 15_000);
+    await expectEventually(
+      () => expect(env.smtp.received.filter((m) => m.raw.includes('BOOT/1')).map((m) => m.to[0])).toEqual(['central-authority.ge@example.org']),
+      15_000,
+    );
     const [row] = await env.sql<{ sent_stages: string[]; next_stage: string }>(`select sent_stages, next_stage from deadline where id = $1`, [d.id]);
     expect(row).toEqual({ sent_stages: ['REMINDER'], next_stage: 'LEVEL_1' });
   });

@@ -31,7 +31,11 @@ class WorkerBootstrap implements OnApplicationBootstrap {
     checkHandlers([this.deadlines, this.outbox, this.maintenance]);
     if (!this.schedulers) return;
     await this.maintenanceQueue.upsertJobScheduler('sweep', { every: this.config.sweepSeconds * 1000 }, { name: JobName.Sweep, data: {} });
-    await this.maintenanceQueue.upsertJobScheduler('yearly-statistics', { pattern: YEARLY_STATISTICS_CRON, tz: 'UTC' }, { name: JobName.YearlyStatistics, data: {} });
+    await this.maintenanceQueue.upsertJobScheduler(
+      'yearly-statistics',
+      { pattern: YEARLY_STATISTICS_CRON, tz: 'UTC' },
+      { name: JobName.YearlyStatistics, data: {} },
+    );
     this.logger.log(`schedulers: sweep every ${this.config.sweepSeconds} s, yearly statistics "${YEARLY_STATISTICS_CRON}" UTC`);
   }
 }
@@ -43,13 +47,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [DomainModule.forRoot(opts)],
-      providers: [
-        DeadlinesProcessor,
-        OutboxProcessor,
-        MaintenanceProcessor,
-        { provide: SCHEDULERS, useValue: opts.schedulers ?? true },
-        WorkerBootstrap,
-      ],
+      providers: [DeadlinesProcessor, OutboxProcessor, MaintenanceProcessor, { provide: SCHEDULERS, useValue: opts.schedulers ?? true }, WorkerBootstrap],
     };
   }
 }

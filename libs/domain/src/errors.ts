@@ -2,13 +2,7 @@
  * Domain errors with stable codes. The API maps them to problem details (application/problem+json);
  * the worker maps them to retry or give up.
  */
-export type DomainErrorCode =
-  | 'VALIDATION_FAILED'
-  | 'NOT_FOUND'
-  | 'STALE_VERSION'
-  | 'EVENT_NOT_ALLOWED'
-  | 'CONFLICT'
-  | 'UNKNOWN_MACHINE_VERSION';
+export type DomainErrorCode = 'VALIDATION_FAILED' | 'NOT_FOUND' | 'STALE_VERSION' | 'EVENT_NOT_ALLOWED' | 'CONFLICT' | 'UNKNOWN_MACHINE_VERSION';
 
 export interface FieldError {
   /** JSON path of the field, e.g. `requestedState` or `suggestedDeadline.date`. */

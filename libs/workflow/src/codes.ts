@@ -50,12 +50,7 @@ export const MEASURES = [
 export type Measure = (typeof MEASURES)[number];
 
 /** Refusal grounds of UNTOC art. 18(21)(a)–(d). */
-export const REFUSAL_GROUNDS = [
-  'NON_CONFORMITY',
-  'ESSENTIAL_INTERESTS',
-  'DOMESTIC_LAW_PROHIBITS',
-  'CONTRARY_TO_LEGAL_SYSTEM',
-] as const;
+export const REFUSAL_GROUNDS = ['NON_CONFORMITY', 'ESSENTIAL_INTERESTS', 'DOMESTIC_LAW_PROHIBITS', 'CONTRARY_TO_LEGAL_SYSTEM'] as const;
 export type RefusalGround = (typeof REFUSAL_GROUNDS)[number];
 
 export const OUTCOMES = ['EXECUTED', 'PARTIALLY_EXECUTED', 'REFUSED', 'WITHDRAWN', 'LAPSED'] as const;

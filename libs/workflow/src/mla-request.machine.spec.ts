@@ -19,7 +19,7 @@ const SYSTEM: Actor = { role: 'SYSTEM', state: null };
 
 let day = 1;
 function ev(type: MlaRequestEventType, actor: Actor, payload: Record<string, unknown> = {}): MlaRequestEvent {
-  const d = `2021-03-${String(day++ % 28 + 1).padStart(2, '0')}`;
+  const d = `2021-03-${String((day++ % 28) + 1).padStart(2, '0')}`;
   return { type, actor, occurredAt: `${d}T10:00:00.000Z`, occurredOn: d, ...payload } as MlaRequestEvent;
 }
 
@@ -183,10 +183,22 @@ describe('MLA request machine: roles', () => {
     ['draft', () => start(), 'requestTransmitted', [REQUESTING], [REQUESTED, THIRD, CONTACT_POINT, SECRETARIAT, SYSTEM]],
     ['draft', () => start(), 'draftShared', [REQUESTING], [REQUESTED, CONTACT_POINT]],
     ['informalConsultation', () => run(start(), PATHS.informalConsultation()), 'draftReviewed', [CONTACT_POINT], [REQUESTING, REQUESTED, SECRETARIAT]],
-    ['awaitingAcknowledgement', () => run(start(), PATHS.awaitingAcknowledgement()), 'receiptAcknowledged', [REQUESTED], [REQUESTING, THIRD, CONTACT_POINT, SYSTEM]],
+    [
+      'awaitingAcknowledgement',
+      () => run(start(), PATHS.awaitingAcknowledgement()),
+      'receiptAcknowledged',
+      [REQUESTED],
+      [REQUESTING, THIRD, CONTACT_POINT, SYSTEM],
+    ],
     ['underAssessment', () => run(start(), PATHS.underAssessment()), 'requestAccepted', [REQUESTED], [REQUESTING, THIRD, CONTACT_POINT]],
     ['underAssessment', () => run(start(), PATHS.underAssessment()), 'additionalInformationRequested', [REQUESTED], [REQUESTING, CONTACT_POINT]],
-    ['awaitingAdditionalInformation', () => run(start(), PATHS.awaitingAdditionalInformation()), 'additionalInformationProvided', [REQUESTING], [REQUESTED, THIRD, CONTACT_POINT]],
+    [
+      'awaitingAdditionalInformation',
+      () => run(start(), PATHS.awaitingAdditionalInformation()),
+      'additionalInformationProvided',
+      [REQUESTING],
+      [REQUESTED, THIRD, CONTACT_POINT],
+    ],
     ['inExecution', () => run(start(), PATHS.inExecution()), 'executionCompleted', [REQUESTED], [REQUESTING, CONTACT_POINT, SECRETARIAT]],
     ['postponed', () => run(start(), PATHS.postponed()), 'executionResumed', [REQUESTED], [REQUESTING, CONTACT_POINT]],
     ['executed', () => run(start(), PATHS.executed()), 'caseClosed', [REQUESTING, REQUESTED], [THIRD, CONTACT_POINT, SECRETARIAT]],

@@ -35,13 +35,10 @@ export const mlaRequestMachine = setup({
     emitted: {} as MlaRequestEffect,
   },
   guards: {
-    byRequestingCA: ({ context, event }) =>
-      event.actor.role === 'CENTRAL_AUTHORITY' && event.actor.state === context.requestingState,
-    byRequestedCA: ({ context, event }) =>
-      event.actor.role === 'CENTRAL_AUTHORITY' && event.actor.state === context.requestedState,
+    byRequestingCA: ({ context, event }) => event.actor.role === 'CENTRAL_AUTHORITY' && event.actor.state === context.requestingState,
+    byRequestedCA: ({ context, event }) => event.actor.role === 'CENTRAL_AUTHORITY' && event.actor.state === context.requestedState,
     byEitherCA: ({ context, event }) =>
-      event.actor.role === 'CENTRAL_AUTHORITY' &&
-      (event.actor.state === context.requestingState || event.actor.state === context.requestedState),
+      event.actor.role === 'CENTRAL_AUTHORITY' && (event.actor.state === context.requestingState || event.actor.state === context.requestedState),
     byFacilitator: ({ event }) => event.actor.role === 'CONTACT_POINT' || event.actor.role === 'SECRETARIAT',
     byContactPoint: ({ event }) => event.actor.role === 'CONTACT_POINT',
     /** UNTOC art. 18(13)–(14): a known channel; the oral channel only for an urgent request. */
@@ -57,12 +54,7 @@ export const mlaRequestMachine = setup({
     /** UNTOC art. 18(21) ground and 18(23) reasons, by the requested central authority. */
     validRefusal: ({ context, event }) => {
       const e = event as E<'requestRefused'>;
-      return (
-        e.actor.role === 'CENTRAL_AUTHORITY' &&
-        e.actor.state === context.requestedState &&
-        REFUSAL_GROUNDS.includes(e.ground) &&
-        hasText(e.reasons)
-      );
+      return e.actor.role === 'CENTRAL_AUTHORITY' && e.actor.state === context.requestedState && REFUSAL_GROUNDS.includes(e.ground) && hasText(e.reasons);
     },
     /** UNTOC art. 18(25): postponement by the requested side, with its reasons. */
     validPostponement: ({ context, event }) => {
@@ -71,18 +63,10 @@ export const mlaRequestMachine = setup({
     },
     validPostponementFromConsultation: ({ context, event }) => {
       const e = event as E<'executionPostponed'>;
-      return (
-        context.executionStarted &&
-        e.actor.role === 'CENTRAL_AUTHORITY' &&
-        e.actor.state === context.requestedState &&
-        hasText(e.reasons)
-      );
+      return context.executionStarted && e.actor.role === 'CENTRAL_AUTHORITY' && e.actor.state === context.requestedState && hasText(e.reasons);
     },
     /** Withdrawal (18(24)): only the requesting central authority, once transmitted. */
-    canWithdraw: ({ context, event }) =>
-      isOpen(context) &&
-      event.actor.role === 'CENTRAL_AUTHORITY' &&
-      event.actor.state === context.requestingState,
+    canWithdraw: ({ context, event }) => isOpen(context) && event.actor.role === 'CENTRAL_AUTHORITY' && event.actor.state === context.requestingState,
     /** Administrative closure for lack of response, by either central authority, once transmitted. */
     canLapse: ({ context, event }) =>
       isOpen(context) &&
@@ -95,18 +79,20 @@ export const mlaRequestMachine = setup({
       event.actor.role === 'CENTRAL_AUTHORITY' &&
       event.actor.state === context.requestingState,
     canAnswerEnquiry: ({ context, event }) =>
-      context.deadlines.PROGRESS_ENQUIRY_REPLY !== undefined &&
-      event.actor.role === 'CENTRAL_AUTHORITY' &&
-      event.actor.state === context.requestedState,
-    canFacilitate: ({ context, event }) =>
-      context.milestones.closedOn === null && (event.actor.role === 'CONTACT_POINT' || event.actor.role === 'SECRETARIAT'),
+      context.deadlines.PROGRESS_ENQUIRY_REPLY !== undefined && event.actor.role === 'CENTRAL_AUTHORITY' && event.actor.state === context.requestedState,
+    canFacilitate: ({ context, event }) => context.milestones.closedOn === null && (event.actor.role === 'CONTACT_POINT' || event.actor.role === 'SECRETARIAT'),
     /** A deadline stage falls due: only the system, each stage once and in ladder order, never while paused. */
     stageDue: ({ context, event }) => {
       if (event.type !== 'deadlineReached' || event.actor.role !== 'SYSTEM') return false;
       const d = context.deadlines[event.step];
       // The expected stage, or a later one when earlier stages were skipped (history imported without replay).
-      return d !== undefined && !d.paused && d.nextStage !== null && STAGES.indexOf(event.stage) >= STAGES.indexOf(d.nextStage) &&
-        (event.stage === 'REMINDER' || DEFAULT_DEADLINE_POLICY.steps[event.step].escalates);
+      return (
+        d !== undefined &&
+        !d.paused &&
+        d.nextStage !== null &&
+        STAGES.indexOf(event.stage) >= STAGES.indexOf(d.nextStage) &&
+        (event.stage === 'REMINDER' || DEFAULT_DEADLINE_POLICY.steps[event.step].escalates)
+      );
     },
     returnsToExecution: ({ context }) => context.returnTo === 'EXECUTION',
   },
@@ -191,12 +177,7 @@ export const mlaRequestMachine = setup({
       milestones: { ...context.milestones, executedOn: event.occurredOn },
     })),
     close: assign(({ context, event }, params: { outcome: Outcome | 'FROM_EXECUTION' }) => ({
-      outcome:
-        params.outcome === 'FROM_EXECUTION'
-          ? context.partiallyExecuted
-            ? ('PARTIALLY_EXECUTED' as const)
-            : ('EXECUTED' as const)
-          : params.outcome,
+      outcome: params.outcome === 'FROM_EXECUTION' ? (context.partiallyExecuted ? ('PARTIALLY_EXECUTED' as const) : ('EXECUTED' as const)) : params.outcome,
       milestones: { ...context.milestones, closedOn: event.occurredOn },
     })),
   },
@@ -302,7 +283,11 @@ export const mlaRequestMachine = setup({
           target: 'inExecution',
           actions: [{ type: 'closeDeadline', params: { step: 'ASSESSMENT' } }, 'openExecution'],
         },
-        requestRefused: { guard: 'validRefusal', target: 'refused', actions: ['recordRefusal', 'closeAllDeadlines', { type: 'close', params: { outcome: 'REFUSED' } }] },
+        requestRefused: {
+          guard: 'validRefusal',
+          target: 'refused',
+          actions: ['recordRefusal', 'closeAllDeadlines', { type: 'close', params: { outcome: 'REFUSED' } }],
+        },
       },
     },
     /** UNTOC art. 18(16): the requesting State owes additional information; execution clock paused. */
@@ -332,7 +317,11 @@ export const mlaRequestMachine = setup({
     consultation: {
       on: {
         requestAccepted: [
-          { guard: and(['byRequestedCA', 'returnsToExecution']), target: 'inExecution', actions: assign(({ event }) => ({ conditions: (event as E<'requestAccepted'>).conditions ?? null })) },
+          {
+            guard: and(['byRequestedCA', 'returnsToExecution']),
+            target: 'inExecution',
+            actions: assign(({ event }) => ({ conditions: (event as E<'requestAccepted'>).conditions ?? null })),
+          },
           { guard: 'byRequestedCA', target: 'inExecution', actions: 'openExecution' },
         ],
         executionPostponed: {
@@ -343,7 +332,11 @@ export const mlaRequestMachine = setup({
             { type: 'openDeadline', params: { step: 'POSTPONEMENT_REVIEW' } },
           ],
         },
-        requestRefused: { guard: 'validRefusal', target: 'refused', actions: ['recordRefusal', 'closeAllDeadlines', { type: 'close', params: { outcome: 'REFUSED' } }] },
+        requestRefused: {
+          guard: 'validRefusal',
+          target: 'refused',
+          actions: ['recordRefusal', 'closeAllDeadlines', { type: 'close', params: { outcome: 'REFUSED' } }],
+        },
       },
     },
     inExecution: {
@@ -371,7 +364,11 @@ export const mlaRequestMachine = setup({
           target: 'executed',
           actions: ['recordExecution', { type: 'closeDeadline', params: { step: 'EXECUTION' } }, 'closeAllDeadlines'],
         },
-        requestRefused: { guard: 'validRefusal', target: 'refused', actions: ['recordRefusal', 'closeAllDeadlines', { type: 'close', params: { outcome: 'REFUSED' } }] },
+        requestRefused: {
+          guard: 'validRefusal',
+          target: 'refused',
+          actions: ['recordRefusal', 'closeAllDeadlines', { type: 'close', params: { outcome: 'REFUSED' } }],
+        },
       },
     },
     /** UNTOC art. 18(25): execution postponed; reviewed every 60 calendar days by default. */
@@ -392,7 +389,11 @@ export const mlaRequestMachine = setup({
             { type: 'openDeadline', params: { step: 'POSTPONEMENT_REVIEW' } },
           ],
         },
-        requestRefused: { guard: 'validRefusal', target: 'refused', actions: ['recordRefusal', 'closeAllDeadlines', { type: 'close', params: { outcome: 'REFUSED' } }] },
+        requestRefused: {
+          guard: 'validRefusal',
+          target: 'refused',
+          actions: ['recordRefusal', 'closeAllDeadlines', { type: 'close', params: { outcome: 'REFUSED' } }],
+        },
       },
     },
     /** Results transmitted; closing records the outcome EXECUTED or PARTIALLY_EXECUTED. */

@@ -63,9 +63,7 @@ export function applyEvent(snapshot: MlaRequestSnapshot, event: MlaRequestEvent)
 }
 
 function effectsOf(actions: ReadonlyArray<{ type: string; params?: unknown }>): MlaRequestEffect[] {
-  return actions
-    .filter((a) => a.type === 'xstate.emit')
-    .map((a) => (a.params as { event: MlaRequestEffect }).event);
+  return actions.filter((a) => a.type === 'xstate.emit').map((a) => (a.params as { event: MlaRequestEffect }).event);
 }
 
 /**

@@ -72,11 +72,21 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         return make(400, 'MALFORMED_JSON', `the body is not valid JSON: ${detail}`, { errors: [{ field: '(body)', reason: 'is not valid JSON' }] });
       }
       const code = (typeof body === 'object' && (body as { code?: string }).code) || (status === 404 ? 'NOT_FOUND' : `HTTP_${status}`);
-      return make(status, code, detail, typeof body === 'object' && (body as { errors?: unknown }).errors ? { errors: (body as { errors: unknown }).errors } : {});
+      return make(
+        status,
+        code,
+        detail,
+        typeof body === 'object' && (body as { errors?: unknown }).errors ? { errors: (body as { errors: unknown }).errors } : {},
+      );
     }
     const e = err as { status?: number; type?: string; message?: string };
     if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-      const reason = e.type === 'entity.parse.failed' ? 'the body is not valid JSON' : e.type === 'entity.too.large' ? 'the body is too large' : (e.message ?? 'bad request');
+      const reason =
+        e.type === 'entity.parse.failed'
+          ? 'the body is not valid JSON'
+          : e.type === 'entity.too.large'
+            ? 'the body is too large'
+            : (e.message ?? 'bad request');
       return make(e.status, e.type === 'entity.parse.failed' ? 'MALFORMED_JSON' : `HTTP_${e.status}`, reason, { errors: [{ field: '(body)', reason }] });
     }
     return make(500, 'INTERNAL', 'an unexpected error occurred; it has been logged');

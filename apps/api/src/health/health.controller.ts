@@ -24,7 +24,10 @@ export class HealthController {
       () => this.db.pingCheck('database', { connection: this.orm, timeout: 3000 }),
       async (): Promise<HealthIndicatorResult> => {
         const client = await this.queue.client;
-        const pong = await Promise.race([(client as unknown as { ping(): Promise<string> }).ping(), new Promise<string>((_, rej) => setTimeout(() => rej(new Error('timeout')), 3000))]);
+        const pong = await Promise.race([
+          (client as unknown as { ping(): Promise<string> }).ping(),
+          new Promise<string>((_, rej) => setTimeout(() => rej(new Error('timeout')), 3000)),
+        ]);
         return { redis: { status: pong === 'PONG' ? 'up' : 'down' } };
       },
     ]);

@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CHANNELS, FACILITATION_ACTIONS, LEGAL_BASES, MEASURES, NETWORK_CODES, OFFENCES, REFUSAL_GROUNDS, REQUEST_TYPES, ROLES, USER_EVENT_TYPES_FOR_DOCS } from './request-codes';
+import {
+  CHANNELS,
+  FACILITATION_ACTIONS,
+  LEGAL_BASES,
+  MEASURES,
+  NETWORK_CODES,
+  OFFENCES,
+  REFUSAL_GROUNDS,
+  REQUEST_TYPES,
+  ROLES,
+  USER_EVENT_TYPES_FOR_DOCS,
+} from './request-codes';
 
 /** Body of POST /api/v1/requests (validated by the domain: codes of DOMAIN.md §6, States known to the directory). */
 export class CreateRequestDto {
@@ -17,7 +28,8 @@ export class CreateRequestDto {
 
 export class ActorDto {
   @ApiProperty({ enum: ROLES.filter((r) => r !== 'SYSTEM') }) role!: string;
-  @ApiPropertyOptional({ example: 'GH', nullable: true, description: 'State the actor acts for; required for CENTRAL_AUTHORITY and CONTACT_POINT' }) state?: string | null;
+  @ApiPropertyOptional({ example: 'GH', nullable: true, description: 'State the actor acts for; required for CENTRAL_AUTHORITY and CONTACT_POINT' }) state?:
+    string | null;
   @ApiPropertyOptional({ maxLength: 200 }) name?: string;
 }
 

@@ -10,7 +10,14 @@ const PROBLEM = { description: 'application/problem+json naming the field and th
 /** Parses If-Match: `3`, `"3"` or `W/"3"`. Throws 428 when missing, 400 when not a version. */
 function parseIfMatch(header: string | undefined): number {
   if (header === undefined || header.trim() === '') {
-    throw new HttpException({ message: 'If-Match is required: send the version (ETag) of the request you read', code: 'PRECONDITION_REQUIRED', errors: [{ field: 'If-Match', reason: 'is required' }] }, 428);
+    throw new HttpException(
+      {
+        message: 'If-Match is required: send the version (ETag) of the request you read',
+        code: 'PRECONDITION_REQUIRED',
+        errors: [{ field: 'If-Match', reason: 'is required' }],
+      },
+      428,
+    );
   }
   const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
   if (!m) throw new ValidationFailedError([{ field: 'If-Match', reason: `"${header}" is not a version; send the ETag of the request, e.g. "3"` }]);

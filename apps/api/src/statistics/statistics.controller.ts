@@ -20,7 +20,12 @@ export class StatisticsController {
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
   @ApiOkResponse({ description: '{ year, networks, total }' })
   @ApiResponse({ status: 400, description: 'application/problem+json' })
-  async yearly(@Query('year') year: unknown, @Query('network') network: unknown, @Query('format') format: unknown, @Res({ passthrough: true }) res: Response): Promise<YearlyStatistics | string> {
+  async yearly(
+    @Query('year') year: unknown,
+    @Query('network') network: unknown,
+    @Query('format') format: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<YearlyStatistics | string> {
     const errors: Array<{ field: string; reason: string }> = [];
     if (typeof year !== 'string' || !/^\d{4}$/.test(year)) errors.push({ field: 'year', reason: 'is required, a year YYYY' });
     if (network !== undefined && typeof network !== 'string') errors.push({ field: 'network', reason: 'give it once' });

@@ -1,7 +1,19 @@
 import { NestFactory } from '@nestjs/core';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { getQueueToken } from '@nestjs/bullmq';
-import { AppConfig, DATA_DIR, DirectoryService, ensureDatabase, ManualClock, migrate, OutboxEmail, QueueName, SmtpListener, StatisticsService, type YearlyStatistics } from '@rogatory/domain';
+import {
+  AppConfig,
+  DATA_DIR,
+  DirectoryService,
+  ensureDatabase,
+  ManualClock,
+  migrate,
+  OutboxEmail,
+  QueueName,
+  SmtpListener,
+  StatisticsService,
+  type YearlyStatistics,
+} from '@rogatory/domain';
 import type { Queue } from 'bullmq';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -53,7 +65,9 @@ export async function runDemo(base: AppConfig, opts: DemoOptions, log: (m: strin
   const input = readFileSync(opts.register);
   const firstDate = [...input.toString('utf8').matchAll(/\b(\d{4}-\d{2}-\d{2})\b/g)].map((m) => m[1]).sort()[0];
   const clock = new ManualClock(new Date(`${firstDate}T00:00:00.000Z`));
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, clock, schedulers: false }), { logger: new StderrLogger('rogatory', { logLevels: ['warn', 'error'] }) });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, clock, schedulers: false }), {
+    logger: new StderrLogger('rogatory', { logLevels: ['warn', 'error'] }),
+  });
   try {
     for (const q of Object.values(QueueName)) await app.get<Queue>(getQueueToken(q)).obliterate({ force: true });
     const seeded = await app.get(DirectoryService).seed();
@@ -67,9 +81,11 @@ export async function runDemo(base: AppConfig, opts: DemoOptions, log: (m: strin
     writeFileSync(path.join(opts.out, 'statistics-2021.csv'), stats.toCsv(s2021));
     writeFileSync(path.join(opts.out, 'statistics-2022.json'), JSON.stringify(s2022, null, 2) + '\n');
     const em = app.get(MikroORM).em.fork();
-    const rows = (await em.getConnection().execute(
-      `select level, count(*)::int as n from outbox_email where kind in ('REMINDER','ESCALATION') and status = 'SENT' group by level order by level`,
-    )) as Array<{ level: number; n: number }>;
+    const rows = (await em
+      .getConnection()
+      .execute(
+        `select level, count(*)::int as n from outbox_email where kind in ('REMINDER','ESCALATION') and status = 'SENT' group by level order by level`,
+      )) as Array<{ level: number; n: number }>;
     const unsent = await em.count(OutboxEmail, { status: { $ne: 'SENT' } });
     const byLevel = Object.fromEntries(LEVEL_NAMES.map((name, i) => [name, rows.find((r) => r.level === i)?.n ?? 0]));
     const summary: DemoSummary = {
@@ -95,7 +111,7 @@ function report(s: DemoSummary, imported: number, unsent: number): string {
   const three = (['WACAP', 'SEAJUST', 'CASC'] as const).reduce((n, c) => n + t.networks[c].facilitated, 0);
   const pad = (v: unknown, w: number) => String(v ?? '–').padStart(w);
   const lines = [
-    'Rogatory demo: the networks\' 2021 register replayed',
+    "Rogatory demo: the networks' 2021 register replayed",
     '',
     `${imported} cases replayed; ${s.rejected} rows rejected.`,
     '',

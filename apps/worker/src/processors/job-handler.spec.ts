@@ -19,8 +19,26 @@ describe('worker job handlers', () => {
 
   it('retries a stale version, gives up on other domain errors', async () => {
     const job = (name: string) => ({ name, data: {}, queueName: 'q' }) as Job;
-    await expect(runJob({ [JobName.Sweep]: async () => { throw new StaleVersionError(1, 2); } }, job(JobName.Sweep))).rejects.toBeInstanceOf(StaleVersionError);
-    await expect(runJob({ [JobName.Sweep]: async () => { throw new ValidationFailedError([{ field: 'x', reason: 'y' }]); } }, job(JobName.Sweep))).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(
+      runJob(
+        {
+          [JobName.Sweep]: async () => {
+            throw new StaleVersionError(1, 2);
+          },
+        },
+        job(JobName.Sweep),
+      ),
+    ).rejects.toBeInstanceOf(StaleVersionError);
+    await expect(
+      runJob(
+        {
+          [JobName.Sweep]: async () => {
+            throw new ValidationFailedError([{ field: 'x', reason: 'y' }]);
+          },
+        },
+        job(JobName.Sweep),
+      ),
+    ).rejects.toBeInstanceOf(UnrecoverableError);
     await expect(runJob({}, job('nobody'))).rejects.toThrow('no handler for job nobody');
     expect(await runJob(all.handlers as never, job(JobName.Sweep))).toBe('sweep');
   });

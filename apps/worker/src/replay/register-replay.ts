@@ -1,6 +1,15 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
-import { Deadline, DeadlineRunner, ManualClock, QueueName, RegisterImportService, type RegisterRejection, type RegisterRow, type TimelineEvent } from '@rogatory/domain';
+import {
+  Deadline,
+  DeadlineRunner,
+  ManualClock,
+  QueueName,
+  RegisterImportService,
+  type RegisterRejection,
+  type RegisterRow,
+  type TimelineEvent,
+} from '@rogatory/domain';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { applyEvent, startRequest, type MlaRequestEvent } from '@rogatory/workflow';
 import type { Queue } from 'bullmq';
@@ -34,11 +43,23 @@ export async function waitForQueuesIdle(app: INestApplicationContext, timeoutMs 
 
 /** Checks a row's whole replay plan against the pure machine, writing nothing. Returns the refusal, if any. */
 function dryRun(row: RegisterRow, timeline: TimelineEvent[]): string | null {
-  let s = startRequest({ network: row.network as never, requestingState: row.requestingState, requestedState: row.requestedState, urgent: row.urgent }).snapshot;
+  let s = startRequest({
+    network: row.network as never,
+    requestingState: row.requestingState,
+    requestedState: row.requestedState,
+    urgent: row.urgent,
+  }).snapshot;
   for (const t of timeline) {
     const state = t.event.actor === 'REQUESTING_CA' ? row.requestingState : row.requestedState;
     const role = t.event.actor === 'FACILITATOR' ? (row.network === 'OTHER' ? 'SECRETARIAT' : 'CONTACT_POINT') : 'CENTRAL_AUTHORITY';
-    const ev = { type: t.event.type, actor: { role, state: role === 'SECRETARIAT' ? null : state }, occurredAt: `${t.event.on}T12:00:00.000Z`, occurredOn: t.event.on, inferred: t.event.inferred, ...t.event.payload } as MlaRequestEvent;
+    const ev = {
+      type: t.event.type,
+      actor: { role, state: role === 'SECRETARIAT' ? null : state },
+      occurredAt: `${t.event.on}T12:00:00.000Z`,
+      occurredOn: t.event.on,
+      inferred: t.event.inferred,
+      ...t.event.payload,
+    } as MlaRequestEvent;
     const r = applyEvent(s, ev);
     if (!r.accepted) return `replay refused: ${t.event.type} on ${t.event.on} does not apply in state ${String(s.value)}`;
     s = r.snapshot;
@@ -53,7 +74,13 @@ function dryRun(row: RegisterRow, timeline: TimelineEvent[]): string | null {
  * `app` fires it and sends its emails, exactly as it would live. Rows the machine would refuse are
  * rejected before anything is written.
  */
-export async function replayRegister(app: INestApplicationContext, clock: ManualClock, input: string | Buffer, until: Date, log: (m: string) => void = () => undefined): Promise<ReplayResult> {
+export async function replayRegister(
+  app: INestApplicationContext,
+  clock: ManualClock,
+  input: string | Buffer,
+  until: Date,
+  log: (m: string) => void = () => undefined,
+): Promise<ReplayResult> {
   const importer = app.get(RegisterImportService);
   const runner = app.get(DeadlineRunner);
   const orm = app.get(MikroORM);
@@ -78,12 +105,19 @@ export async function replayRegister(app: INestApplicationContext, clock: Manual
     let last = '';
     let repeats = 0;
     for (;;) {
-      const next = await orm.em.fork().findOne(Deadline, { status: 'OPEN', nextStage: { $ne: null }, nextFireAt: { $lte: target } }, { orderBy: { nextFireAt: 'asc' }, fields: ['nextStage', 'nextFireAt'] });
+      const next = await orm.em
+        .fork()
+        .findOne(
+          Deadline,
+          { status: 'OPEN', nextStage: { $ne: null }, nextFireAt: { $lte: target } },
+          { orderBy: { nextFireAt: 'asc' }, fields: ['nextStage', 'nextFireAt'] },
+        );
       if (!next?.nextFireAt) break;
       const key = `${next.id}/${next.nextStage}`;
       repeats = key === last ? repeats + 1 : 0;
       last = key;
-      if (repeats > 3) throw new Error(`replay stuck: deadline ${key} due ${next.nextFireAt.toISOString()} is not being processed (see the worker's failed jobs)`);
+      if (repeats > 3)
+        throw new Error(`replay stuck: deadline ${key} due ${next.nextFireAt.toISOString()} is not being processed (see the worker's failed jobs)`);
       if (next.nextFireAt > clock.now()) clock.set(next.nextFireAt);
       const swept = await runner.sweep();
       fired += swept.deadlinesQueued;

@@ -51,7 +51,18 @@ describe('public holidays (date-holidays, by calendar date)', () => {
   it('Christmas and Boxing Day with their substitute days (Ghana 2021) and the New Year substitute across the year end', () => {
     expect(cal('GH').holidayName('2021-12-25')).toBe('Christmas Day');
     expect(week(cal('GH'), '2021-12-24', '2022-01-04')).toEqual([
-      '12-24 +', '12-25 -', '12-26 -', '12-27 -', '12-28 -', '12-29 +', '12-30 +', '12-31 +', '01-01 -', '01-02 -', '01-03 -', '01-04 +',
+      '12-24 +',
+      '12-25 -',
+      '12-26 -',
+      '12-27 -',
+      '12-28 -',
+      '12-29 +',
+      '12-30 +',
+      '12-31 +',
+      '01-01 -',
+      '01-02 -',
+      '01-03 -',
+      '01-04 +',
     ]);
     // Thu 23 Dec + 5: Fri 24 (1), 25–28 off, 29 (2), 30 (3), 31 (4), 1–3 Jan off, Tue 4 Jan (5)
     expect(cal('GH').addBusinessDays('2021-12-23', 5)).toBe('2022-01-04');
@@ -79,7 +90,7 @@ describe('public holidays (date-holidays, by calendar date)', () => {
     expect(cal('KZ').holidayName('2021-07-20')).toBe('Eid al-Adha');
   });
 
-  it('Brunei: a three-day Hari Raya window (13–15 May 2021) and Isra Mi\'raj (Thu 11 March 2021)', () => {
+  it("Brunei: a three-day Hari Raya window (13–15 May 2021) and Isra Mi'raj (Thu 11 March 2021)", () => {
     expect(week(cal('BN'), '2021-05-12', '2021-05-17')).toEqual(['05-12 +', '05-13 -', '05-14 -', '05-15 -', '05-16 -', '05-17 +']);
     expect(cal('BN').addBusinessDays('2021-05-12', 1)).toBe('2021-05-17');
     expect(cal('BN').isBusinessDay('2021-03-10')).toBe(true);

@@ -42,13 +42,7 @@ export interface DeadlineSchedule {
  * @param cal calendar of the State that owes the step (`StepPolicy.owedBy` resolved to a State).
  * @param openedAt UTC instant of the event that opened the step (e.g. the transmission).
  */
-export function scheduleDeadline(
-  cal: BusinessCalendar,
-  openedAt: Date,
-  step: StepPolicy,
-  ladder: EscalationLadder,
-  explicitDueOn?: string,
-): DeadlineSchedule {
+export function scheduleDeadline(cal: BusinessCalendar, openedAt: Date, step: StepPolicy, ladder: EscalationLadder, explicitDueOn?: string): DeadlineSchedule {
   const start = cal.localDate(openedAt);
   const dueOn =
     explicitDueOn !== undefined

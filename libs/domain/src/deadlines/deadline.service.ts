@@ -84,7 +84,14 @@ export class DeadlineService {
     return rows.find((r) => r.status === 'OPEN' || r.status === 'PAUSED') ?? null;
   }
 
-  private async open(em: EntityManager, request: MlaRequest, step: DeadlineStep, openedAt: Date, dueOn: string | undefined, opts: EffectOptions): Promise<PostCommitJob[]> {
+  private async open(
+    em: EntityManager,
+    request: MlaRequest,
+    step: DeadlineStep,
+    openedAt: Date,
+    dueOn: string | undefined,
+    opts: EffectOptions,
+  ): Promise<PostCommitJob[]> {
     const owedByState = this.owingState(request, step);
     const cal = await this.calendarOf(owedByState);
     const schedule = scheduleDeadline(cal, openedAt, this.policy.steps[step], this.policy.ladder, dueOn);
@@ -117,13 +124,22 @@ export class DeadlineService {
     d.status = 'OPEN';
     d.pausedAt = null;
     const from = d.nextStage ? STAGES.indexOf(d.nextStage) : STAGES.length;
-    const next = d.stages.find((s) => STAGES.indexOf(s.stage) >= from && !d.sentStages.includes(s.stage) && (!opts.skipPastStages || new Date(s.fireAt) >= opts.now));
+    const next = d.stages.find(
+      (s) => STAGES.indexOf(s.stage) >= from && !d.sentStages.includes(s.stage) && (!opts.skipPastStages || new Date(s.fireAt) >= opts.now),
+    );
     d.nextStage = next?.stage ?? null;
     d.nextFireAt = next ? new Date(next.fireAt) : null;
     return next ? [{ kind: 'deadline', deadlineId: d.id, stage: next.stage, fireAt: new Date(next.fireAt) }] : [];
   }
 
-  private async notify(em: EntityManager, request: MlaRequest, step: DeadlineStep, stage: Stage, level: number, nextStage: Stage | null): Promise<PostCommitJob[]> {
+  private async notify(
+    em: EntityManager,
+    request: MlaRequest,
+    step: DeadlineStep,
+    stage: Stage,
+    level: number,
+    nextStage: Stage | null,
+  ): Promise<PostCommitJob[]> {
     const d = await this.current(em, request, step);
     if (!d) return [];
     const fired = d.stages.find((s) => s.stage === stage);

@@ -52,7 +52,12 @@ export class DirectoryService {
         result.centralAuthorities++;
       }
       for (const n of [...data.networks, OTHER_NETWORK]) {
-        const network = await em.upsert(Network, { code: n.code, name: n.name, workingLanguages: n.workingLanguages, secretariatEmail: placeholderEmail.secretariat(n.code) });
+        const network = await em.upsert(Network, {
+          code: n.code,
+          name: n.name,
+          workingLanguages: n.workingLanguages,
+          secretariatEmail: placeholderEmail.secretariat(n.code),
+        });
         await network.members.init();
         for (const m of n.members) {
           const state = states.get(m);
@@ -111,14 +116,20 @@ export class DirectoryService {
     r: { network: string; owingState: string; requestingState: string; requestedState: string },
   ): Promise<Recipient[]> {
     const network = await em.findOneOrFail(Network, { code: r.network });
-    const secretariat = (): Recipient[] => [{ name: `${network.code} secretariat`, email: network.secretariatEmail, language: network.workingLanguages[0] ?? 'en' }];
+    const secretariat = (): Recipient[] => [
+      { name: `${network.code} secretariat`, email: network.secretariatEmail, language: network.workingLanguages[0] ?? 'en' },
+    ];
     if (audience === 'OWING_CENTRAL_AUTHORITY') {
       const ca = await em.findOne(CentralAuthority, { state: { code: r.owingState } }, { populate: ['state'] });
       if (!ca) return secretariat();
       return [{ name: ca.name, email: ca.email, language: ca.state.languages[0] ?? 'en' }];
     }
     if (audience === 'CONTACT_POINTS') {
-      const cps = await em.find(ContactPoint, { network: { code: r.network }, state: { code: { $in: [r.requestingState, r.requestedState] } } }, { orderBy: { state: 'asc', email: 'asc' } });
+      const cps = await em.find(
+        ContactPoint,
+        { network: { code: r.network }, state: { code: { $in: [r.requestingState, r.requestedState] } } },
+        { orderBy: { state: 'asc', email: 'asc' } },
+      );
       return cps.length ? cps.map((c) => ({ name: c.name, email: c.email, language: c.language })) : secretariat();
     }
     return secretariat();

@@ -13,7 +13,8 @@ import { createTestEnvironment, type TestEnvironment } from '../testing';
 import { RegisterImportService } from './register-import.service';
 
 const REGISTER = readFileSync(path.join(DATA_DIR, 'register-2021.csv'));
-const HEADER = 'case_ref,network,requesting_state,requested_state,request_type,offences,measures,urgent,legal_basis,facilitated_on,transmitted_on,acknowledged_on,info_requested_on,info_provided_on,execution_started_on,postponed_on,resumed_on,executed_on,outcome,closed_on,refusal_ground,requested_deadline';
+const HEADER =
+  'case_ref,network,requesting_state,requested_state,request_type,offences,measures,urgent,legal_basis,facilitated_on,transmitted_on,acknowledged_on,info_requested_on,info_provided_on,execution_started_on,postponed_on,resumed_on,executed_on,outcome,closed_on,refusal_ground,requested_deadline';
 
 /** The register import of REGISTER.md and the statistics of DOMAIN.md §5, against real PostgreSQL. */
 describe('register import and yearly statistics (PostgreSQL)', () => {
@@ -25,7 +26,9 @@ describe('register import and yearly statistics (PostgreSQL)', () => {
   beforeAll(async () => {
     env = await createTestEnvironment('register');
     // Now is long after the register: an import without --replay sends nothing for the past.
-    app = await NestFactory.createApplicationContext(DomainModule.forRoot({ config: env.config, clock: new ManualClock(new Date('2026-11-01T00:00:00Z')) }), { logger: false });
+    app = await NestFactory.createApplicationContext(DomainModule.forRoot({ config: env.config, clock: new ManualClock(new Date('2026-11-01T00:00:00Z')) }), {
+      logger: false,
+    });
     await app.get(DirectoryService).seed();
     importer = app.get(RegisterImportService);
   }, 60_000);
@@ -60,7 +63,13 @@ describe('register import and yearly statistics (PostgreSQL)', () => {
       medianDaysToAcknowledge: 13,
       medianDaysToClose: 185.5,
     });
-    expect(s.networks.WACAP).toMatchObject({ transmitted: 26, acknowledged: 24, pendingAtYearEnd: 18, medianDaysToAcknowledge: 11.5, medianDaysToClose: 208.5 });
+    expect(s.networks.WACAP).toMatchObject({
+      transmitted: 26,
+      acknowledged: 24,
+      pendingAtYearEnd: 18,
+      medianDaysToAcknowledge: 11.5,
+      medianDaysToClose: 208.5,
+    });
     expect(s.networks.CASC.closed).toEqual({ EXECUTED: 9, PARTIALLY_EXECUTED: 0, REFUSED: 1, WITHDRAWN: 1, LAPSED: 0 });
     const y2022 = await app.get(StatisticsService).yearly(2022, 'other');
     expect(y2022.total.facilitated).toBe(23);
@@ -69,7 +78,9 @@ describe('register import and yearly statistics (PostgreSQL)', () => {
   it('the CSV form carries the same figures', async () => {
     const csv = app.get(StatisticsService).toCsv(await app.get(StatisticsService).yearly(2021));
     const lines = csv.trim().split('\n');
-    expect(lines[0]).toBe('year,network,facilitated,transmitted,acknowledged,closed_EXECUTED,closed_PARTIALLY_EXECUTED,closed_REFUSED,closed_WITHDRAWN,closed_LAPSED,pendingAtYearEnd,medianDaysToAcknowledge,medianDaysToClose');
+    expect(lines[0]).toBe(
+      'year,network,facilitated,transmitted,acknowledged,closed_EXECUTED,closed_PARTIALLY_EXECUTED,closed_REFUSED,closed_WITHDRAWN,closed_LAPSED,pendingAtYearEnd,medianDaysToAcknowledge,medianDaysToClose',
+    );
     expect(lines).toContain('2021,TOTAL,119,111,106,48,4,3,9,0,80,13,185.5');
   });
 
@@ -92,14 +103,31 @@ describe('register import and yearly statistics (PostgreSQL)', () => {
     const report = await importer.importHistory(Buffer.from(rows, 'utf8'));
     expect(report.imported).toBe(1);
     expect(report.rejected).toEqual([
-      { line: 3, caseRef: 'NEW/2', errors: expect.arrayContaining([expect.stringMatching(/^requested_state: "XX" is not a State known/), expect.stringMatching(/^urgent: /), expect.stringMatching(/^acknowledged_on \(2021-02-01\) is before transmitted_on/)]) },
+      {
+        line: 3,
+        caseRef: 'NEW/2',
+        errors: expect.arrayContaining([
+          expect.stringMatching(/^requested_state: "XX" is not a State known/),
+          expect.stringMatching(/^urgent: /),
+          expect.stringMatching(/^acknowledged_on \(2021-02-01\) is before transmitted_on/),
+        ]),
+      },
       { line: 4, caseRef: 'NEW/3, quoted', errors: ['refusal_ground: required with outcome REFUSED'] },
       { line: 5, caseRef: 'CASC/2020/001', errors: ['case_ref: a request with this reference exists already with other content'] },
     ]);
     expect(report.rejected[0].errors).toHaveLength(3);
     expect(await count('mla_request')).toBe(requestsBefore + 1);
     const stored = await env.sql(`select reference, network, requesting_state, requested_state, offences, state from mla_request where reference like 'NEW/%'`);
-    expect(stored).toEqual([{ reference: 'NEW/1', network: 'WACAP', requesting_state: 'NG', requested_state: 'GH', offences: ['CORRUPTION', 'MONEY_LAUNDERING'], state: 'underAssessment' }]);
+    expect(stored).toEqual([
+      {
+        reference: 'NEW/1',
+        network: 'WACAP',
+        requesting_state: 'NG',
+        requested_state: 'GH',
+        offences: ['CORRUPTION', 'MONEY_LAUNDERING'],
+        state: 'underAssessment',
+      },
+    ]);
   });
 
   it('a file that is not a register is refused before anything is written', async () => {

@@ -62,7 +62,10 @@ export class RegisterImportService {
     let unchanged = 0;
     const em = this.orm.em.fork();
     const existing = new Map(
-      (await em.find(MlaRequest, { reference: { $in: parsed.rows.map((r) => r.caseRef) } }, { fields: ['reference', 'importFingerprint'] })).map((r) => [r.reference, r.importFingerprint]),
+      (await em.find(MlaRequest, { reference: { $in: parsed.rows.map((r) => r.caseRef) } }, { fields: ['reference', 'importFingerprint'] })).map((r) => [
+        r.reference,
+        r.importFingerprint,
+      ]),
     );
     for (const row of parsed.rows) {
       if (!existing.has(row.caseRef)) toImport.push(row);
@@ -161,7 +164,14 @@ export class RegisterImportService {
           ? { role: 'SECRETARIAT' as const, state: null, name: 'Programme (register import)' }
           : { role: 'CONTACT_POINT' as const, state, name: `${row.network} contact point (register import)` }
         : { role: 'CENTRAL_AUTHORITY' as const, state, name: 'Central authority (register import)' };
-    const event = { type: p.type, actor, occurredAt: cal.localTime(p.on, 12).toISOString(), occurredOn: p.on, inferred: p.inferred, ...p.payload } as MlaRequestEvent;
+    const event = {
+      type: p.type,
+      actor,
+      occurredAt: cal.localTime(p.on, 12).toISOString(),
+      occurredOn: p.on,
+      inferred: p.inferred,
+      ...p.payload,
+    } as MlaRequestEvent;
     const { jobs } = await this.requests.applyInTransaction(em, request, event, { skipPastStages: historyOnly, recordedAt: this.clock.now() });
     return jobs;
   }

@@ -6,9 +6,7 @@ import { Clock } from '../clock';
 import { DEFAULT_JOB_OPTIONS, JobName, jobIds, QueueName, RETRY_POLICIES } from './queues';
 
 /** Work to queue once a transaction has committed. */
-export type PostCommitJob =
-  | { kind: 'deadline'; deadlineId: string; stage: Stage; fireAt: Date }
-  | { kind: 'email'; outboxId: string };
+export type PostCommitJob = { kind: 'deadline'; deadlineId: string; stage: Stage; fireAt: Date } | { kind: 'email'; outboxId: string };
 
 /**
  * Puts jobs on the BullMQ queues after commit, with deterministic ids. A failure to enqueue is logged,

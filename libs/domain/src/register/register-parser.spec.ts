@@ -1,13 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  parseRegister,
-  registerFingerprint,
-  RegisterFormatError,
-  REGISTER_COLUMNS,
-  type RegisterColumn,
-  type RegisterRow,
-} from './register-parser';
+import { parseRegister, registerFingerprint, RegisterFormatError, REGISTER_COLUMNS, type RegisterColumn, type RegisterRow } from './register-parser';
 
 const DATA = join(__dirname, '../../../../data');
 const KNOWN = new Set(['NG', 'GH', 'SN', 'KH', 'TH', 'AZ', 'TR']);
@@ -179,59 +172,23 @@ describe('parseRegister: each rule of REGISTER.md rejects the row with its reaso
   it.each<[string, Cells, string[]]>([
     ['case_ref required', { case_ref: '' }, ['case_ref: required']],
     ['network required', { network: '' }, ['network: required']],
-    [
-      'network code',
-      { network: 'EUROJUST' },
-      ['network: "EUROJUST" is not a network code (WACAP, SEAJUST, CASC, OTHER)'],
-    ],
+    ['network code', { network: 'EUROJUST' }, ['network: "EUROJUST" is not a network code (WACAP, SEAJUST, CASC, OTHER)']],
     ['requesting_state required', { requesting_state: '' }, ['requesting_state: required']],
     ['requested_state required', { requested_state: ' ' }, ['requested_state: required']],
-    [
-      'State known to the directory',
-      { requested_state: 'XX' },
-      ['requested_state: "XX" is not a State known to the directory'],
-    ],
+    ['State known to the directory', { requested_state: 'XX' }, ['requested_state: "XX" is not a State known to the directory']],
     ['alpha-2 code', { requesting_state: 'NGA' }, ['requesting_state: "NGA" is not an ISO 3166-1 alpha-2 code']],
-    [
-      'two different States',
-      { requested_state: 'ng' },
-      ['requested_state: "ng" is the same State as requesting_state'],
-    ],
+    ['two different States', { requested_state: 'ng' }, ['requested_state: "ng" is the same State as requesting_state']],
     ['request_type required', { request_type: '' }, ['request_type: required']],
-    [
-      'request type code',
-      { request_type: 'LETTER_ROGATORY' },
-      ['request_type: "LETTER_ROGATORY" is not a request type (MLA, EXTRADITION, ASSET_RECOVERY)'],
-    ],
-    [
-      'each offence code',
-      { offences: 'CORRUPTION;THEFT;fraud' },
-      ['offences: "THEFT" is not an offence code', 'offences: "fraud" is not an offence code'],
-    ],
+    ['request type code', { request_type: 'LETTER_ROGATORY' }, ['request_type: "LETTER_ROGATORY" is not a request type (MLA, EXTRADITION, ASSET_RECOVERY)']],
+    ['each offence code', { offences: 'CORRUPTION;THEFT;fraud' }, ['offences: "THEFT" is not an offence code', 'offences: "fraud" is not an offence code']],
     ['each measure code', { measures: 'WIRETAP;TAKING_EVIDENCE' }, ['measures: "WIRETAP" is not a measure code']],
     ['urgent required', { urgent: '' }, ['urgent: required']],
     ['urgent yes or no', { urgent: 'true' }, ['urgent: "true" is not yes or no']],
-    [
-      'legal basis code',
-      { legal_basis: 'BILATERAL' },
-      ['legal_basis: "BILATERAL" is not a legal basis (UNTOC, UNCAC, TREATY, REGIONAL, RECIPROCITY)'],
-    ],
+    ['legal basis code', { legal_basis: 'BILATERAL' }, ['legal_basis: "BILATERAL" is not a legal basis (UNTOC, UNCAC, TREATY, REGIONAL, RECIPROCITY)']],
     ['facilitated_on required', { facilitated_on: '' }, ['facilitated_on: required']],
-    [
-      'calendar date, not 30 February',
-      { facilitated_on: '2021-02-30' },
-      ['facilitated_on: "2021-02-30" is not a calendar date (YYYY-MM-DD)'],
-    ],
-    [
-      'date format YYYY-MM-DD',
-      { acknowledged_on: '03/02/2021' },
-      ['acknowledged_on: "03/02/2021" is not a calendar date (YYYY-MM-DD)'],
-    ],
-    [
-      'requested_deadline a date if present',
-      { requested_deadline: '2021-13-01' },
-      ['requested_deadline: "2021-13-01" is not a calendar date (YYYY-MM-DD)'],
-    ],
+    ['calendar date, not 30 February', { facilitated_on: '2021-02-30' }, ['facilitated_on: "2021-02-30" is not a calendar date (YYYY-MM-DD)']],
+    ['date format YYYY-MM-DD', { acknowledged_on: '03/02/2021' }, ['acknowledged_on: "03/02/2021" is not a calendar date (YYYY-MM-DD)']],
+    ['requested_deadline a date if present', { requested_deadline: '2021-13-01' }, ['requested_deadline: "2021-13-01" is not a calendar date (YYYY-MM-DD)']],
     [
       'transmitted_on required with a later milestone',
       { transmitted_on: '', facilitated_on: '2021-01-10' },
@@ -255,11 +212,7 @@ describe('parseRegister: each rule of REGISTER.md rejects the row with its reaso
       { ...TRANSMITTED, transmitted_on: '2021-03-05', execution_started_on: '2021-03-01' },
       ['execution_started_on (2021-03-01) is before transmitted_on (2021-03-05)'],
     ],
-    [
-      'info_provided needs info_requested',
-      { info_requested_on: '' },
-      ['info_requested_on: required with info_provided_on'],
-    ],
+    ['info_provided needs info_requested', { info_requested_on: '' }, ['info_requested_on: required with info_provided_on']],
     ['resumed needs postponed', { postponed_on: '' }, ['postponed_on: required with resumed_on']],
     ['executed_on required with EXECUTED', { executed_on: '' }, ['executed_on: required with outcome EXECUTED']],
     [
@@ -279,33 +232,18 @@ describe('parseRegister: each rule of REGISTER.md rejects the row with its reaso
     ],
     ['closed_on with outcome', { closed_on: '' }, ['closed_on: required with outcome']],
     ['outcome with closed_on', { outcome: '' }, ['outcome: required with closed_on']],
-    [
-      'outcome code',
-      { outcome: 'DONE' },
-      ['outcome: "DONE" is not an outcome (EXECUTED, PARTIALLY_EXECUTED, REFUSED, WITHDRAWN, LAPSED)'],
-    ],
+    ['outcome code', { outcome: 'DONE' }, ['outcome: "DONE" is not an outcome (EXECUTED, PARTIALLY_EXECUTED, REFUSED, WITHDRAWN, LAPSED)']],
     [
       'refusal_ground always with REFUSED',
       { ...TRANSMITTED, acknowledged_on: '2021-02-03', outcome: 'REFUSED', closed_on: '2021-03-01' },
       ['refusal_ground: required with outcome REFUSED'],
     ],
-    [
-      'refusal_ground only with REFUSED',
-      { refusal_ground: 'NON_CONFORMITY' },
-      ['refusal_ground: only with outcome REFUSED'],
-    ],
-    [
-      'refusal_ground not on an open case',
-      { ...TRANSMITTED, refusal_ground: 'NON_CONFORMITY' },
-      ['refusal_ground: only with outcome REFUSED'],
-    ],
+    ['refusal_ground only with REFUSED', { refusal_ground: 'NON_CONFORMITY' }, ['refusal_ground: only with outcome REFUSED']],
+    ['refusal_ground not on an open case', { ...TRANSMITTED, refusal_ground: 'NON_CONFORMITY' }, ['refusal_ground: only with outcome REFUSED']],
     [
       'refusal ground code',
       { ...TRANSMITTED, outcome: 'REFUSED', closed_on: '2021-03-01', refusal_ground: 'POLITICAL' },
-      [
-        'refusal_ground: "POLITICAL" is not a refusal ground ' +
-          '(NON_CONFORMITY, ESSENTIAL_INTERESTS, DOMESTIC_LAW_PROHIBITS, CONTRARY_TO_LEGAL_SYSTEM)',
-      ],
+      ['refusal_ground: "POLITICAL" is not a refusal ground ' + '(NON_CONFORMITY, ESSENTIAL_INTERESTS, DOMESTIC_LAW_PROHIBITS, CONTRARY_TO_LEGAL_SYSTEM)'],
     ],
   ])('%s', (_rule, cells, errors) => {
     expect(errorsOf(cells)).toEqual(errors);
@@ -357,24 +295,16 @@ describe('parseRegister: each rule of REGISTER.md rejects the row with its reaso
   });
 
   it('rejects a row whole, with its line and case_ref, and imports the others', () => {
-    const { rows, rejected } = parseRegister(
-      csv({ case_ref: 'A' }, { case_ref: 'B', requested_state: 'XX' }, { case_ref: 'C' }),
-      isKnown,
-    );
+    const { rows, rejected } = parseRegister(csv({ case_ref: 'A' }, { case_ref: 'B', requested_state: 'XX' }, { case_ref: 'C' }), isKnown);
     expect(rows.map((r) => [r.line, r.caseRef])).toEqual([
       [2, 'A'],
       [4, 'C'],
     ]);
-    expect(rejected).toEqual([
-      { line: 3, caseRef: 'B', errors: ['requested_state: "XX" is not a State known to the directory'] },
-    ]);
+    expect(rejected).toEqual([{ line: 3, caseRef: 'B', errors: ['requested_state: "XX" is not a State known to the directory'] }]);
   });
 
   it('rejects a case_ref already seen in the file; the first occurrence stays', () => {
-    const { rows, rejected } = parseRegister(
-      csv({ case_ref: 'A' }, { case_ref: 'B' }, { case_ref: 'A', network: 'CASC' }),
-      isKnown,
-    );
+    const { rows, rejected } = parseRegister(csv({ case_ref: 'A' }, { case_ref: 'B' }, { case_ref: 'A', network: 'CASC' }), isKnown);
     expect(rows.map((r) => [r.line, r.caseRef, r.network])).toEqual([
       [2, 'A', 'WACAP'],
       [3, 'B', 'WACAP'],
@@ -384,9 +314,7 @@ describe('parseRegister: each rule of REGISTER.md rejects the row with its reaso
 
   it('rejects a row with another number of fields than the header', () => {
     const text = csv({ case_ref: 'A' }).trimEnd() + '\n' + line({ case_ref: 'B' }).replace(/,[^,]*$/, '') + '\n';
-    expect(parseRegister(text, isKnown).rejected).toEqual([
-      { line: 3, caseRef: 'B', errors: ['row has 21 fields, the header has 22'] },
-    ]);
+    expect(parseRegister(text, isKnown).rejected).toEqual([{ line: 3, caseRef: 'B', errors: ['row has 21 fields, the header has 22'] }]);
     const extra = csv({ case_ref: 'A' }).trimEnd() + ',,\n';
     expect(parseRegister(extra, isKnown).rejected).toEqual([]);
   });
@@ -439,27 +367,13 @@ describe('parseRegister: the file (REGISTER.md § File)', () => {
   });
 
   it('reports the line where a rejected multi-line record starts', () => {
-    const text = [
-      REGISTER_COLUMNS.join(','),
-      line({ case_ref: 'A\r\nwith a note' }),
-      line({ case_ref: 'B', requested_state: 'XX' }),
-    ].join('\r\n');
+    const text = [REGISTER_COLUMNS.join(','), line({ case_ref: 'A\r\nwith a note' }), line({ case_ref: 'B', requested_state: 'XX' })].join('\r\n');
     expect(parseRegister(text, isKnown).rejected.map((r) => [r.line, r.caseRef])).toEqual([[4, 'B']]);
   });
 
   it('ignores blank lines, whitespace-only lines and rows of empty cells, but counts them as lines', () => {
     const empty = REGISTER_COLUMNS.map(() => '').join(',');
-    const text = [
-      '',
-      REGISTER_COLUMNS.join(','),
-      '',
-      line({ case_ref: 'A' }),
-      '   ',
-      empty,
-      line({ case_ref: 'B', requested_state: 'XX' }),
-      '',
-      '',
-    ];
+    const text = ['', REGISTER_COLUMNS.join(','), '', line({ case_ref: 'A' }), '   ', empty, line({ case_ref: 'B', requested_state: 'XX' }), '', ''];
     const { rows, rejected } = parseRegister(text.join('\n'), isKnown);
     expect(rows.map((r) => [r.line, r.caseRef])).toEqual([[4, 'A']]);
     expect(rejected.map((r) => [r.line, r.caseRef])).toEqual([[7, 'B']]);
@@ -480,8 +394,7 @@ describe('parseRegister: the file (REGISTER.md § File)', () => {
   });
 
   it('needs only the required columns in the header', () => {
-    const text =
-      'urgent,facilitated_on,case_ref,network,requesting_state,requested_state,request_type\nno,2021-01-10,A,OTHER,KH,TH,MLA\n';
+    const text = 'urgent,facilitated_on,case_ref,network,requesting_state,requested_state,request_type\nno,2021-01-10,A,OTHER,KH,TH,MLA\n';
     expect(parseRegister(text, isKnown).rows[0]).toMatchObject({
       caseRef: 'A',
       network: 'OTHER',
@@ -510,9 +423,7 @@ describe('parseRegister: files that cannot be read as a register', () => {
   it('names the missing required columns of the header', () => {
     const header = REGISTER_COLUMNS.filter((c) => c !== 'network' && c !== 'urgent').join(',');
     expect(formatError(header + '\nA\n').message).toBe('missing required columns in the header: network, urgent');
-    expect(formatError(REGISTER_COLUMNS.filter((c) => c !== 'case_ref').join(',') + '\n').message).toBe(
-      'missing required column in the header: case_ref',
-    );
+    expect(formatError(REGISTER_COLUMNS.filter((c) => c !== 'case_ref').join(',') + '\n').message).toBe('missing required column in the header: case_ref');
   });
 
   it('says so when the separator is not a comma', () => {
@@ -523,23 +434,16 @@ describe('parseRegister: files that cannot be read as a register', () => {
   });
 
   it('refuses a known column given twice', () => {
-    expect(formatError(REGISTER_COLUMNS.join(',') + ',NETWORK\n').message).toBe(
-      'column given twice in the header: network',
-    );
+    expect(formatError(REGISTER_COLUMNS.join(',') + ',NETWORK\n').message).toBe('column given twice in the header: network');
   });
 
   it('refuses an unterminated quote, naming the line where it opens', () => {
-    const text =
-      csv({ case_ref: 'A' }) + line({ case_ref: 'B' }).replace('B,', '"B,') + '\n' + line({ case_ref: 'C' }) + '\n';
-    expect(formatError(text).message).toBe(
-      'not a readable CSV file: unterminated quote, the quoted field opened on line 3 is never closed',
-    );
+    const text = csv({ case_ref: 'A' }) + line({ case_ref: 'B' }).replace('B,', '"B,') + '\n' + line({ case_ref: 'C' }) + '\n';
+    expect(formatError(text).message).toBe('not a readable CSV file: unterminated quote, the quoted field opened on line 3 is never closed');
   });
 
   it('refuses a quote in the middle of a field', () => {
-    expect(
-      formatError(csv({ case_ref: 'A' }) + line({}).replace('WACAP/2021/900', '"WACAP"/2021') + '\n').message,
-    ).toBe(
+    expect(formatError(csv({ case_ref: 'A' }) + line({}).replace('WACAP/2021/900', '"WACAP"/2021') + '\n').message).toBe(
       'not a readable CSV file: misplaced quote near line 3 (a field with a quote must be quoted whole, quotes doubled inside)',
     );
   });
@@ -550,9 +454,7 @@ describe('parseRegister: files that cannot be read as a register', () => {
   });
 
   it('refuses content that is not UTF-8 text', () => {
-    expect(formatError(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0xff, 0xfe, 0x00])).message).toBe(
-      'not a CSV text file: the content is not UTF-8 text',
-    );
+    expect(formatError(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0xff, 0xfe, 0x00])).message).toBe('not a CSV text file: the content is not UTF-8 text');
     expect(formatError('case_ref\u0000,network').message).toBe('not a CSV text file: the content holds NUL characters');
   });
 });
@@ -560,10 +462,7 @@ describe('parseRegister: files that cannot be read as a register', () => {
 describe('registerFingerprint', () => {
   it('is a SHA-256 hex digest that ignores the line and the order of offences and measures', () => {
     const a = parseRegister(csv({ case_ref: 'X' }, {}), isKnown).rows[1];
-    const b = parseRegister(
-      '\n\n' + csv({}, { case_ref: 'X' }).replace('CORRUPTION;MONEY_LAUNDERING', 'money_laundering;corruption'),
-      isKnown,
-    ).rows[0];
+    const b = parseRegister('\n\n' + csv({}, { case_ref: 'X' }).replace('CORRUPTION;MONEY_LAUNDERING', 'money_laundering;corruption'), isKnown).rows[0];
     expect(a.line).not.toBe(b.line);
     expect(registerFingerprint(a)).toMatch(/^[0-9a-f]{64}$/);
     expect(registerFingerprint(a)).toBe(registerFingerprint(b));

@@ -84,15 +84,7 @@ export class RegisterFormatError extends Error {
 }
 
 /** Required columns (REGISTER.md § Columns); their header must be present, their value non-empty. */
-export const REGISTER_REQUIRED_COLUMNS = [
-  'case_ref',
-  'network',
-  'requesting_state',
-  'requested_state',
-  'request_type',
-  'urgent',
-  'facilitated_on',
-] as const;
+export const REGISTER_REQUIRED_COLUMNS = ['case_ref', 'network', 'requesting_state', 'requested_state', 'request_type', 'urgent', 'facilitated_on'] as const;
 
 /** Every column the register knows, in the order an export writes them. */
 export const REGISTER_COLUMNS = [
@@ -152,10 +144,7 @@ const EXECUTION_OUTCOMES: readonly Outcome[] = ['EXECUTED', 'PARTIALLY_EXECUTED'
  *
  * @throws RegisterFormatError when the file cannot be read as a register.
  */
-export function parseRegister(
-  input: string | Buffer,
-  isKnownState: (code: string) => boolean,
-): { rows: RegisterRow[]; rejected: RegisterRejection[] } {
+export function parseRegister(input: string | Buffer, isKnownState: (code: string) => boolean): { rows: RegisterRow[]; rejected: RegisterRejection[] } {
   const records = readRecords(decode(input));
   if (records.length === 0) throw new RegisterFormatError('empty file: no header line and no rows');
   const [header, ...body] = records;
@@ -269,9 +258,7 @@ function csvFormatError(error: unknown, text: string): RegisterFormatError {
   const e = error as { code?: string; message?: string; lines?: number };
   if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
     const opened = unclosedQuoteLine(text);
-    return new RegisterFormatError(
-      `not a readable CSV file: unterminated quote, the quoted field opened on line ${opened ?? e.lines} is never closed`,
-    );
+    return new RegisterFormatError(`not a readable CSV file: unterminated quote, the quoted field opened on line ${opened ?? e.lines} is never closed`);
   }
   if (e.code === 'CSV_INVALID_CLOSING_QUOTE' || e.code === 'INVALID_OPENING_QUOTE') {
     return new RegisterFormatError(
@@ -310,9 +297,7 @@ function readHeader(fields: string[]): Map<RegisterColumn, number> {
   const missing = REGISTER_REQUIRED_COLUMNS.filter((c) => !columns.has(c));
   if (missing.length > 0) {
     const hint = fields.length === 1 && /[;\t]/.test(fields[0]) ? ' (columns must be separated by commas)' : '';
-    throw new RegisterFormatError(
-      `missing required column${missing.length > 1 ? 's' : ''} in the header: ${missing.join(', ')}${hint}`,
-    );
+    throw new RegisterFormatError(`missing required column${missing.length > 1 ? 's' : ''} in the header: ${missing.join(', ')}${hint}`);
   }
   if (duplicated.size > 0) {
     throw new RegisterFormatError(`column given twice in the header: ${[...duplicated].join(', ')}`);
@@ -333,12 +318,7 @@ function fieldCountErrors(fields: string[], headerLength: number): string[] {
 // Checking a row (REGISTER.md § Columns and § Rules)
 
 /** Checks one row; pushes every broken rule onto `errors`; returns the row, or null if a value is unusable. */
-function checkRow(
-  cells: Map<RegisterColumn, string>,
-  line: number,
-  isKnownState: (code: string) => boolean,
-  errors: string[],
-): RegisterRow | null {
+function checkRow(cells: Map<RegisterColumn, string>, line: number, isKnownState: (code: string) => boolean, errors: string[]): RegisterRow | null {
   const value = (column: RegisterColumn): string => cells.get(column) ?? '';
   const required = (column: RegisterColumn): string | null => {
     const v = value(column);

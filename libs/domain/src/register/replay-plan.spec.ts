@@ -1,13 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  applyEvent,
-  startRequest,
-  type Actor,
-  type MlaRequestEvent,
-  type MlaRequestSnapshot,
-  type NetworkCode,
-} from '@rogatory/workflow';
+import { applyEvent, startRequest, type Actor, type MlaRequestEvent, type MlaRequestSnapshot, type NetworkCode } from '@rogatory/workflow';
 import { parseRegister, REGISTER_COLUMNS, type RegisterColumn, type RegisterRow } from './register-parser';
 import { planReplay, type PlannedActor, type PlannedEvent } from './replay-plan';
 
@@ -74,8 +67,7 @@ function replay(r: RegisterRow): MlaRequestSnapshot {
   }).snapshot;
   for (const e of planReplay(r)) {
     const result = applyEvent(snapshot, machineEvent(r, e));
-    if (!result.accepted)
-      throw new Error(`${r.caseRef}: ${e.type} on ${e.on} refused in state ${String(snapshot.value)}`);
+    if (!result.accepted) throw new Error(`${r.caseRef}: ${e.type} on ${e.on} refused in state ${String(snapshot.value)}`);
     snapshot = result.snapshot;
   }
   return snapshot;
@@ -115,13 +107,7 @@ describe('planReplay', () => {
     });
     expect(planReplay(r).map((e) => [e.type, e.on, e.actor, e.inferred, e.payload])).toEqual([
       ['facilitationRecorded', '2021-01-04', 'FACILITATOR', false, { action: 'OTHER' }],
-      [
-        'requestTransmitted',
-        '2021-01-10',
-        'REQUESTING_CA',
-        false,
-        { channel: 'CENTRAL_AUTHORITY', suggestedDeadline: { date: '2021-05-31' } },
-      ],
+      ['requestTransmitted', '2021-01-10', 'REQUESTING_CA', false, { channel: 'CENTRAL_AUTHORITY', suggestedDeadline: { date: '2021-05-31' } }],
       ['receiptAcknowledged', '2021-01-12', 'REQUESTED_CA', false, {}],
       ['additionalInformationRequested', '2021-01-20', 'REQUESTED_CA', false, {}],
       ['additionalInformationProvided', '2021-02-01', 'REQUESTING_CA', false, {}],
@@ -172,11 +158,7 @@ describe('planReplay', () => {
     ]);
     expect(planReplay(r)[3].payload).toEqual({ ground: 'NON_CONFORMITY', reasons: 'recorded in the register' });
     const s = replay(r);
-    expect([s.value, s.context.outcome, s.context.refusal]).toEqual([
-      'closed',
-      'REFUSED',
-      { ground: 'NON_CONFORMITY', reasons: 'recorded in the register' },
-    ]);
+    expect([s.value, s.context.outcome, s.context.refusal]).toEqual(['closed', 'REFUSED', { ground: 'NON_CONFORMITY', reasons: 'recorded in the register' }]);
   });
 
   it('infers the additional information before a refusal, which the machine refuses while it is awaited', () => {
@@ -204,11 +186,7 @@ describe('planReplay', () => {
       info_requested_on: '2021-01-20',
       execution_started_on: '2021-03-01',
     });
-    expect(steps(r).slice(3)).toEqual([
-      'additionalInformationRequested@2021-01-20',
-      'additionalInformationProvided@2021-03-01*',
-      'requestAccepted@2021-03-01',
-    ]);
+    expect(steps(r).slice(3)).toEqual(['additionalInformationRequested@2021-01-20', 'additionalInformationProvided@2021-03-01*', 'requestAccepted@2021-03-01']);
     expect(replay(r).value).toBe('inExecution');
   });
 
@@ -220,11 +198,7 @@ describe('planReplay', () => {
       outcome: 'EXECUTED',
       closed_on: '2021-05-02',
     });
-    expect(steps(r).slice(3)).toEqual([
-      'requestAccepted@2021-05-01*',
-      'executionCompleted@2021-05-01',
-      'caseClosed@2021-05-02',
-    ]);
+    expect(steps(r).slice(3)).toEqual(['requestAccepted@2021-05-01*', 'executionCompleted@2021-05-01', 'caseClosed@2021-05-02']);
     expect(replay(r).context.outcome).toBe('EXECUTED');
   });
 
@@ -265,9 +239,7 @@ describe('planReplay', () => {
       expect(planReplay(r).map((e) => [e.type, e.actor, e.inferred])).toEqual([
         ['facilitationRecorded', 'FACILITATOR', false],
         ['requestTransmitted', 'REQUESTING_CA', false],
-        outcome === 'WITHDRAWN'
-          ? ['requestWithdrawn', 'REQUESTING_CA', false]
-          : ['requestLapsed', 'REQUESTED_CA', false],
+        outcome === 'WITHDRAWN' ? ['requestWithdrawn', 'REQUESTING_CA', false] : ['requestLapsed', 'REQUESTED_CA', false],
       ]);
       expect(replay(r).context.outcome).toBe(outcome);
     }
@@ -308,11 +280,7 @@ describe('planReplay', () => {
       outcome: 'EXECUTED',
       closed_on: '2021-05-10',
     });
-    expect(steps(r).slice(-3)).toEqual([
-      'executionCompleted@2021-05-01',
-      'facilitationRecorded@2021-07-01',
-      'caseClosed@2021-05-10',
-    ]);
+    expect(steps(r).slice(-3)).toEqual(['executionCompleted@2021-05-01', 'facilitationRecorded@2021-07-01', 'caseClosed@2021-05-10']);
     const s = replay(r);
     expect([s.value, s.context.milestones.facilitatedOn]).toEqual(['closed', '2021-07-01']);
   });
@@ -320,9 +288,7 @@ describe('planReplay', () => {
 
 describe('planReplay: data/register-2021.csv', () => {
   const states = Object.keys(JSON.parse(readFileSync(join(DATA, 'networks.json'), 'utf8')).states as object);
-  const { rows, rejected } = parseRegister(readFileSync(join(DATA, 'register-2021.csv')), (code) =>
-    states.includes(code),
-  );
+  const { rows, rejected } = parseRegister(readFileSync(join(DATA, 'register-2021.csv')), (code) => states.includes(code));
 
   it('parses with no rejection', () => {
     expect(rejected).toEqual([]);
@@ -352,10 +318,8 @@ describe('planReplay: data/register-2021.csv', () => {
         executedOn: m.executedOn,
         closedOn: m.closedOn,
       };
-      if (JSON.stringify(actual) !== JSON.stringify(expected))
-        mismatches.push(`${r.caseRef}: ${JSON.stringify(actual)}`);
-      if (r.refusalGround !== null && s.context.refusal?.ground !== r.refusalGround)
-        mismatches.push(`${r.caseRef}: ground`);
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) mismatches.push(`${r.caseRef}: ${JSON.stringify(actual)}`);
+      if (r.refusalGround !== null && s.context.refusal?.ground !== r.refusalGround) mismatches.push(`${r.caseRef}: ground`);
     }
     expect(mismatches).toEqual([]);
   });

@@ -75,11 +75,9 @@ function mainLine(row: RegisterRow): PlannedEvent[] {
   // Guards of mla-request.machine.ts: executionCompleted and executionPostponed only from inExecution;
   // requestRefused only from underAssessment, consultation, inExecution or postponed; every stage after
   // transmission (except withdrawal and lapse) needs the acknowledgement.
-  const reachesExecution =
-    row.executionStartedOn !== null || row.postponedOn !== null || row.resumedOn !== null || row.executedOn !== null;
+  const reachesExecution = row.executionStartedOn !== null || row.postponedOn !== null || row.resumedOn !== null || row.executedOn !== null;
   const reachesAssessment = row.acknowledgedOn !== null || row.infoRequestedOn !== null || reachesExecution || refused;
-  const leavesAdditionalInformation =
-    row.infoProvidedOn !== null || (row.infoRequestedOn !== null && (reachesExecution || refused));
+  const leavesAdditionalInformation = row.infoProvidedOn !== null || (row.infoRequestedOn !== null && (reachesExecution || refused));
   const leavesPostponement = row.resumedOn !== null || (row.postponedOn !== null && row.executedOn !== null);
 
   const slots: Slot[] = [
@@ -107,8 +105,7 @@ function mainLine(row: RegisterRow): PlannedEvent[] {
     else slots.push(slot(row.closedOn, false, 'requestLapsed', 'REQUESTED_CA'));
   }
 
-  const suggestedDeadline =
-    row.requestedDeadline === null ? {} : { suggestedDeadline: { date: row.requestedDeadline } };
+  const suggestedDeadline = row.requestedDeadline === null ? {} : { suggestedDeadline: { date: row.requestedDeadline } };
   const events = [
     planned('requestTransmitted', row.transmittedOn as string, 'REQUESTING_CA', false, {
       channel: 'CENTRAL_AUTHORITY',
@@ -126,22 +123,10 @@ function mainLine(row: RegisterRow): PlannedEvent[] {
   return events;
 }
 
-function slot(
-  on: string | null,
-  needed: boolean,
-  type: MlaRequestEventType,
-  actor: PlannedActor,
-  payload: Record<string, unknown> = {},
-): Slot {
+function slot(on: string | null, needed: boolean, type: MlaRequestEventType, actor: PlannedActor, payload: Record<string, unknown> = {}): Slot {
   return { on, needed, type, actor, payload };
 }
 
-function planned(
-  type: MlaRequestEventType,
-  on: string,
-  actor: PlannedActor,
-  inferred: boolean,
-  payload: Record<string, unknown>,
-): PlannedEvent {
+function planned(type: MlaRequestEventType, on: string, actor: PlannedActor, inferred: boolean, payload: Record<string, unknown>): PlannedEvent {
   return { type, on, actor, inferred, payload };
 }

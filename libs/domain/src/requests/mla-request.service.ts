@@ -69,7 +69,8 @@ export class MlaRequestService {
     try {
       await em.persistAndFlush(request);
     } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) throw new DomainError('CONFLICT', `reference ${request.reference} exists already`, { field: 'reference' });
+      if (err instanceof UniqueConstraintViolationException)
+        throw new DomainError('CONFLICT', `reference ${request.reference} exists already`, { field: 'reference' });
       throw err;
     }
     return request;
@@ -188,7 +189,12 @@ export class MlaRequestService {
    * EventNotAllowedError when the machine refuses it. Returns the event row and the jobs to queue after
    * commit.
    */
-  async applyInTransaction(em: EntityManager, request: MlaRequest, event: MlaRequestEvent, opts: ApplyOptions): Promise<{ event: CaseEvent; jobs: PostCommitJob[] }> {
+  async applyInTransaction(
+    em: EntityManager,
+    request: MlaRequest,
+    event: MlaRequestEvent,
+    opts: ApplyOptions,
+  ): Promise<{ event: CaseEvent; jobs: PostCommitJob[] }> {
     let snapshot;
     try {
       snapshot = restoreRequest(request.snapshot);
@@ -226,6 +232,7 @@ export class MlaRequestService {
 function refusalHint(event: MlaRequestEvent): string | undefined {
   if (event.type === 'requestRefused') return 'a refusal needs a ground of UNTOC art. 18(21) and reasons (18(23)), by the requested central authority';
   if (event.type === 'requestWithdrawn') return 'only the requesting central authority may withdraw a transmitted request (18(24))';
-  if (event.type === 'requestTransmitted') return 'only the requesting central authority transmits; the ORAL_URGENT channel is for urgent requests only (18(14))';
+  if (event.type === 'requestTransmitted')
+    return 'only the requesting central authority transmits; the ORAL_URGENT channel is for urgent requests only (18(14))';
   return undefined;
 }

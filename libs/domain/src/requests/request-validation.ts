@@ -36,9 +36,9 @@ class Checker {
       if (opts.required) this.fail(path, 'is required');
       return undefined;
     }
-    if (typeof v !== 'string') return this.fail(path, `must be a string, got ${typeof v}`), undefined;
-    if (opts.required && v.trim() === '') return this.fail(path, 'must not be blank'), undefined;
-    if (v.length > (opts.max ?? TEXT_MAX)) return this.fail(path, `must be at most ${opts.max ?? TEXT_MAX} characters, got ${v.length}`), undefined;
+    if (typeof v !== 'string') return (this.fail(path, `must be a string, got ${typeof v}`), undefined);
+    if (opts.required && v.trim() === '') return (this.fail(path, 'must not be blank'), undefined);
+    if (v.length > (opts.max ?? TEXT_MAX)) return (this.fail(path, `must be at most ${opts.max ?? TEXT_MAX} characters, got ${v.length}`), undefined);
     return v;
   }
   code<T extends string>(obj: Record<string, unknown>, field: string, allowed: readonly T[], opts: { required?: boolean; path?: string } = {}): T | undefined {
@@ -48,15 +48,15 @@ class Checker {
       if (opts.required) this.fail(path, `is required, one of ${allowed.join(', ')}`);
       return undefined;
     }
-    if (typeof v !== 'string') return this.fail(path, `must be a string, one of ${allowed.join(', ')}`), undefined;
+    if (typeof v !== 'string') return (this.fail(path, `must be a string, one of ${allowed.join(', ')}`), undefined);
     const up = v.trim().toUpperCase() as T;
-    if (!allowed.includes(up)) return this.fail(path, `"${v}" is not one of ${allowed.join(', ')}`), undefined;
+    if (!allowed.includes(up)) return (this.fail(path, `"${v}" is not one of ${allowed.join(', ')}`), undefined);
     return up;
   }
   codes<T extends string>(obj: Record<string, unknown>, field: string, allowed: readonly T[]): T[] {
     const v = obj[field];
     if (v === undefined || v === null) return [];
-    if (!Array.isArray(v)) return this.fail(field, 'must be an array of codes'), [];
+    if (!Array.isArray(v)) return (this.fail(field, 'must be an array of codes'), []);
     const out: T[] = [];
     v.forEach((item, i) => {
       const c = this.code({ item }, 'item', allowed, { required: true, path: `${field}[${i}]` });
@@ -70,7 +70,7 @@ class Checker {
       if (required) this.fail(field, 'is required (true or false)');
       return undefined;
     }
-    if (typeof v !== 'boolean') return this.fail(field, `must be true or false, got ${JSON.stringify(v)}`), undefined;
+    if (typeof v !== 'boolean') return (this.fail(field, `must be true or false, got ${JSON.stringify(v)}`), undefined);
     return v;
   }
   state(obj: Record<string, unknown>, field: string, known: Set<string>, required: boolean, path = field): string | undefined {
@@ -79,9 +79,9 @@ class Checker {
       if (required) this.fail(path, 'is required (ISO 3166-1 alpha-2 code)');
       return undefined;
     }
-    if (typeof v !== 'string' || !/^[A-Za-z]{2}$/.test(v.trim())) return this.fail(path, `${JSON.stringify(v)} is not an ISO 3166-1 alpha-2 code`), undefined;
+    if (typeof v !== 'string' || !/^[A-Za-z]{2}$/.test(v.trim())) return (this.fail(path, `${JSON.stringify(v)} is not an ISO 3166-1 alpha-2 code`), undefined);
     const up = v.trim().toUpperCase();
-    if (!known.has(up)) return this.fail(path, `"${up}" is not a State known to the directory`), undefined;
+    if (!known.has(up)) return (this.fail(path, `"${up}" is not a State known to the directory`), undefined);
     return up;
   }
   onlyFields(obj: Record<string, unknown>, allowed: string[], prefix = ''): void {
@@ -130,7 +130,8 @@ export function validateCreateRequest(body: unknown, knownStates: Set<string>): 
   if (!o) return { errors: c.errors };
   c.onlyFields(o, ['reference', 'network', 'requestingState', 'requestedState', 'requestType', 'urgent', 'legalBasis', 'offences', 'measures', 'subject']);
   const reference = c.text(o, 'reference', { max: 100 });
-  if (reference !== undefined && !/^[\p{L}\p{N}][\p{L}\p{N} ./_-]*$/u.test(reference)) c.fail('reference', 'letters, digits, spaces and . / _ - only, starting with a letter or digit');
+  if (reference !== undefined && !/^[\p{L}\p{N}][\p{L}\p{N} ./_-]*$/u.test(reference))
+    c.fail('reference', 'letters, digits, spaces and . / _ - only, starting with a letter or digit');
   const network = c.code(o, 'network', NETWORK_CODES, { required: true });
   const requestingState = c.state(o, 'requestingState', knownStates, true);
   const requestedState = c.state(o, 'requestedState', knownStates, true);
@@ -205,7 +206,12 @@ export function validateEventInput(body: unknown, knownStates: Set<string>): { v
   else {
     const ao = a as Record<string, unknown>;
     c.onlyFields(ao, ['role', 'state', 'name'], 'actor.');
-    const role = c.code(ao, 'role', ROLES.filter((r) => r !== 'SYSTEM'), { required: true, path: 'actor.role' });
+    const role = c.code(
+      ao,
+      'role',
+      ROLES.filter((r) => r !== 'SYSTEM'),
+      { required: true, path: 'actor.role' },
+    );
     const needsState = role === 'CENTRAL_AUTHORITY' || role === 'CONTACT_POINT';
     const state = c.state(ao, 'state', knownStates, needsState, 'actor.state');
     const name = c.text(ao, 'name', { max: 200, path: 'actor.name' });

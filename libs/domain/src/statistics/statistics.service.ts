@@ -96,7 +96,8 @@ export class StatisticsService {
    * ValidationFailedError for a bad year or network.
    */
   async yearly(year: number, network?: string, em: EntityManager = this.orm.em.fork()): Promise<YearlyStatistics> {
-    if (!Number.isInteger(year) || year < 1900 || year > 9999) throw new ValidationFailedError([{ field: 'year', reason: `must be a year from 1900 to 9999, got ${year}` }]);
+    if (!Number.isInteger(year) || year < 1900 || year > 9999)
+      throw new ValidationFailedError([{ field: 'year', reason: `must be a year from 1900 to 9999, got ${year}` }]);
     const net = network?.toUpperCase();
     if (net !== undefined && !(NETWORK_CODES as readonly string[]).includes(net)) {
       throw new ValidationFailedError([{ field: 'network', reason: `"${network}" is not one of ${NETWORK_CODES.join(', ')}` }]);
@@ -128,8 +129,28 @@ export class StatisticsService {
 
   /** The same figures as a CSV table: one row per network and a TOTAL row. */
   toCsv(s: YearlyStatistics): string {
-    const header = ['year', 'network', 'facilitated', 'transmitted', 'acknowledged', ...OUTCOMES.map((o) => `closed_${o}`), 'pendingAtYearEnd', 'medianDaysToAcknowledge', 'medianDaysToClose'];
-    const line = (name: string, f: YearFigures) => [s.year, name, f.facilitated, f.transmitted, f.acknowledged, ...OUTCOMES.map((o) => f.closed[o]), f.pendingAtYearEnd, f.medianDaysToAcknowledge ?? '', f.medianDaysToClose ?? ''];
+    const header = [
+      'year',
+      'network',
+      'facilitated',
+      'transmitted',
+      'acknowledged',
+      ...OUTCOMES.map((o) => `closed_${o}`),
+      'pendingAtYearEnd',
+      'medianDaysToAcknowledge',
+      'medianDaysToClose',
+    ];
+    const line = (name: string, f: YearFigures) => [
+      s.year,
+      name,
+      f.facilitated,
+      f.transmitted,
+      f.acknowledged,
+      ...OUTCOMES.map((o) => f.closed[o]),
+      f.pendingAtYearEnd,
+      f.medianDaysToAcknowledge ?? '',
+      f.medianDaysToClose ?? '',
+    ];
     return stringify([header, ...Object.entries(s.networks).map(([n, f]) => line(n, f)), line('TOTAL', s.total)]);
   }
 

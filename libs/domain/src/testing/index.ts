@@ -75,4 +75,3 @@ export async function expectEventually<T>(check: () => Promise<T> | T, timeoutMs
     }
   }
 }
-
