@@ -16,7 +16,7 @@ check() { # name command...
 }
 check "type-check (tsc --noEmit)" npx tsc -p tsconfig.json --noEmit
 check "lint (eslint, Nx module boundaries)" bash -c 'NX_DAEMON=false npx nx show projects >/dev/null && npx eslint .'
-check "formatting (prettier)" npx prettier --check . && true
+check "formatting (prettier)" npx prettier --check --log-level warn .
 check "entities and migrations agree" bash -c 'DATABASE_URL="${DATABASE_URL:-postgresql://root@127.0.0.1:5432/rogatory}" node -r ./scripts/register.js apps/worker/src/cli.ts migration:check >/dev/null'
 
 summary=$(mktemp)
