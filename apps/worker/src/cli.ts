@@ -9,6 +9,7 @@ import {
   migrationNeeded,
   RegisterFormatError,
   RegisterImportService,
+  SmtpListener,
   StatisticsService,
   ValidationFailedError,
 } from '@rogatory/domain';
@@ -31,6 +32,7 @@ const USAGE = `usage: npm run cli -- <command> [options]
   statistics --year YYYY [--network CODE] [--format json|csv]
                                             yearly statistics (DOMAIN.md §5)
   demo [--out DIR]                          replay register-2021.csv to 15 May 2022, report, files in DIR
+  mail-catcher [--port N] [--out DIR]       an SMTP server on 127.0.0.1 that keeps every email as .eml
 
 Results go to stdout, logs to stderr. Configuration: DATABASE_URL, REDIS_URL, SMTP_URL (see README).`;
 
@@ -51,6 +53,7 @@ async function withDomain<T>(config: AppConfig, fn: (app: Awaited<ReturnType<typ
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === '--help' || argv[0] === '-h') argv = ['help'];
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
@@ -61,7 +64,8 @@ async function main(argv: string[]): Promise<number> {
       year: { type: 'string' },
       network: { type: 'string' },
       format: { type: 'string', default: 'json' },
-      out: { type: 'string', default: 'out/demo' },
+      out: { type: 'string' },
+      port: { type: 'string', default: '1025' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -138,6 +142,21 @@ async function main(argv: string[]): Promise<number> {
         log,
       );
       return summary.rejected ? 1 : 0;
+    }
+    case 'mail-catcher': {
+      const port = Number(values.port);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError('--port must be a port number');
+      const out = path.resolve(values.out ?? 'out/mail');
+      const catcher = new SmtpListener(out);
+      const url = await catcher.start(port);
+      log(`mail catcher on ${url}: every email is written to ${out}; Ctrl-C to stop`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await catcher.stop();
+      process.stdout.write(`${JSON.stringify({ received: catcher.received.length, folder: out })}\n`);
+      return 0;
     }
     default:
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
