@@ -231,6 +231,86 @@ describe('API /api/v1 (e2e)', () => {
     expect(bad.body.errors).toEqual([{ field: 'year', reason: 'is required, a year YYYY' }]);
   });
 
+  it('refuses hostile or out-of-range input with 4xx naming the field, and writes nothing', async () => {
+    const count = async () =>
+      (
+        await env.sql<{ n: number }>(
+          'select ((select count(*) from mla_request) + (select count(*) from case_event) + (select count(*) from deadline))::int as n',
+        )
+      )[0].n;
+    const before = await count();
+    const nul = await http()
+      .post('/api/v1/requests')
+      .send({ ...body, subject: 'a\u0000b' })
+      .expect(400);
+    expect(nul.body.errors).toEqual([{ field: 'subject', reason: 'must not contain NUL characters' }]);
+    const text = await http().post('/api/v1/requests').set('content-type', 'text/plain').send('network=WACAP').expect(415);
+    expect(text.body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', errors: [{ field: 'Content-Type', reason: 'must be application/json' }] });
+    await http()
+      .post('/api/v1/requests')
+      .send({ ...body, reference: 'E2E/DUP' })
+      .expect(201);
+    const dup = await http()
+      .post('/api/v1/requests')
+      .send({ ...body, reference: 'E2E/DUP' })
+      .expect(409);
+    expect(dup.body.errors).toEqual([{ field: 'reference', reason: 'exists already' }]);
+    const r = await created();
+    const past = await post(r.id, r.version, {
+      type: 'requestTransmitted',
+      actor: NG,
+      channel: 'CENTRAL_AUTHORITY',
+      suggestedDeadline: { date: '2000-01-01', reasons: 'trial' },
+    }).expect(400);
+    expect(past.body.errors).toEqual([
+      { field: 'suggestedDeadline.date', reason: expect.stringMatching(/^must be on or after the transmission date \(\d{4}-\d{2}-\d{2}\)$/) },
+    ]);
+    const far = await post(r.id, r.version, {
+      type: 'requestTransmitted',
+      actor: NG,
+      channel: 'CENTRAL_AUTHORITY',
+      suggestedDeadline: { date: '9999-12-31', reasons: 'trial' },
+    }).expect(400);
+    expect(far.body.errors).toEqual([{ field: 'suggestedDeadline.date', reason: 'must be in this century' }]);
+    const secretariatWithState = await post(r.id, r.version, {
+      type: 'facilitationRecorded',
+      action: 'OTHER',
+      actor: { role: 'SECRETARIAT', state: 'JP' },
+    }).expect(400);
+    expect(secretariatWithState.body.errors).toEqual([{ field: 'actor.state', reason: 'must be empty for SECRETARIAT: it acts for no State' }]);
+    const injected = await post(r.id, r.version, {
+      type: 'requestTransmitted',
+      channel: 'CENTRAL_AUTHORITY',
+      actor: { ...NG, name: 'Officer\r\nBcc: x@example.org' },
+    }).expect(400);
+    expect(injected.body.errors).toEqual([{ field: 'actor.name', reason: 'must be one line without control characters' }]);
+    const foreign = await post(r.id, r.version, { type: 'facilitationRecorded', action: 'OTHER', actor: { role: 'CONTACT_POINT', state: 'BR' } }).expect(422);
+    expect(foreign.body.allowedEvents).toEqual([]);
+    for (const q of ['network=CASC&network=CASC', 'network=NOPE', 'state=nonsense', 'network=%00', 'limit=99999999999']) {
+      const res = await http().get(`/api/v1/requests?${q}`).expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+    }
+    expect((await http().get('/api/v1/statistics/yearly?year=2021&foo=1').expect(400)).body.errors).toEqual([
+      { field: 'foo', reason: 'is not a parameter (year, network, format)' },
+    ]);
+    expect(await count()).toBe(before + 2); // the two requests created on purpose above
+  });
+
+  it('an executed request can only be closed: withdrawal is refused', async () => {
+    const r = await created();
+    let v = r.version;
+    for (const e of [
+      { type: 'requestTransmitted', actor: NG, channel: 'CENTRAL_AUTHORITY' },
+      { type: 'receiptAcknowledged', actor: GH },
+      { type: 'requestAccepted', actor: GH },
+      { type: 'executionCompleted', actor: GH, partial: true },
+    ]) {
+      v = (await post(r.id, v, e).expect(201)).body.request.version;
+    }
+    const res = await post(r.id, v, { type: 'requestWithdrawn', actor: NG }).expect(422);
+    expect(res.body.allowedEvents).toEqual(['caseClosed']);
+  });
+
   it('serves health and the OpenAPI document', async () => {
     expect((await http().get('/health').expect(200)).body.status).toBe('ok');
     const doc = await http().get('/docs-json').expect(200);

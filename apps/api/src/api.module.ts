@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { JsonBodyGuard } from './common/json-body.guard';
 import { TerminusModule } from '@nestjs/terminus';
 import { DomainModule, type DomainModuleOptions } from '@rogatory/domain';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
@@ -15,7 +16,10 @@ export class ApiModule {
       module: ApiModule,
       imports: [DomainModule.forRoot(opts), TerminusModule.forRoot({ logger: false })],
       controllers: [RequestsController, StatisticsController, HealthController],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_GUARD, useClass: JsonBodyGuard },
+      ],
     };
   }
 }

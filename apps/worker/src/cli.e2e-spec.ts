@@ -120,6 +120,25 @@ describe('command line (e2e)', () => {
     expect(mails[0].raw).toMatch(/^Date: Mon, 08 Mar 2021 09:00:00 \+0000/m);
   });
 
+  it('refuses bad usage with exit 2 and a message on stderr, nothing on stdout', async () => {
+    const replay = file('future.csv', [HEADER, 'CLI/F1,WACAP,SN,CI,MLA,,,no,,2021-03-01,2021-03-01,,,,,,,,,,,']);
+    const cases: Array<[string[], string]> = [
+      [['import-register', replay, '--replay', '--until', '2999-01-01'], 'is in the future: a replay only runs history'],
+      [['import-register', replay, '--until', '2021-01-01'], '--until goes with --replay'],
+      [['import-register', replay, 'second.csv'], 'import-register takes 1 argument'],
+      [['statistics', '--year'], "Option '--year <value>' argument missing"],
+      [['statistics', '--year', '2021', '--replay'], 'statistics takes no --replay'],
+      [[], 'usage: npm run cli'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli(args);
+      expect({ args, code: r.code, stdout: r.stdout }).toEqual({ args, code: 2, stdout: '' });
+      expect(r.stderr).toContain(message);
+    }
+    const [n] = await env.sql<{ n: number }>(`select count(*)::int as n from mla_request where reference = 'CLI/F1'`);
+    expect(n.n).toBe(0);
+  });
+
   it('refuses bad configuration naming the variable, and unknown commands', async () => {
     const r = await cli(['statistics', '--year', '2021'], { REDIS_URL: 'ftp://127.0.0.1' });
     expect(r.code).toBe(2);

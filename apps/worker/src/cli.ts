@@ -4,6 +4,7 @@ import {
   ConfigError,
   DirectoryService,
   DomainModule,
+  isCalendarDate,
   ManualClock,
   migrate,
   migrationNeeded,
@@ -18,7 +19,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_REGISTER, runDemo } from './cli/demo';
 import { StderrLogger } from './cli/stderr-logger';
-import { replayRegister } from './replay/register-replay';
+import { ReplayRangeError, replayRegister } from './replay/register-replay';
 import { WorkerModule } from './worker.module';
 
 const USAGE = `usage: npm run cli -- <command> [options]
@@ -59,20 +60,44 @@ async function main(argv: string[]): Promise<number> {
     args: rest,
     allowPositionals: true,
     options: {
-      replay: { type: 'boolean', default: false },
+      replay: { type: 'boolean' },
       until: { type: 'string' },
       year: { type: 'string' },
       network: { type: 'string' },
-      format: { type: 'string', default: 'json' },
+      format: { type: 'string' },
       out: { type: 'string' },
-      port: { type: 'string', default: '1025' },
-      help: { type: 'boolean', default: false },
+      port: { type: 'string' },
+      help: { type: 'boolean' },
     },
   });
-  if (!command || values.help || command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return command ? 0 : 2;
+  if (!command) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
   }
+  if (values.help || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const allowed: Record<string, { options: string[]; positionals: number }> = {
+    migrate: { options: [], positionals: 0 },
+    'migration:check': { options: [], positionals: 0 },
+    'seed-directory': { options: [], positionals: 0 },
+    'import-register': { options: ['replay', 'until'], positionals: 1 },
+    statistics: { options: ['year', 'network', 'format'], positionals: 0 },
+    demo: { options: ['out', 'until'], positionals: 0 },
+    'mail-catcher': { options: ['port', 'out'], positionals: 0 },
+  };
+  const spec = allowed[command];
+  if (!spec) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  const given = Object.entries(values)
+    .filter(([k, v]) => k !== 'help' && v !== undefined)
+    .map(([k]) => k);
+  const foreign = given.filter((k) => !spec.options.includes(k));
+  if (foreign.length) throw new UsageError(`${command} takes no ${foreign.map((k) => `--${k}`).join(', ')}`);
+  if (positionals.length > spec.positionals)
+    throw new UsageError(`${command} takes ${spec.positionals || 'no'} argument${spec.positionals === 1 ? '' : 's'}, got: ${positionals.join(' ')}`);
+  if (values.until !== undefined && !isCalendarDate(values.until)) throw new UsageError(`--until must be a calendar date YYYY-MM-DD, got "${values.until}"`);
+  if (values.until !== undefined && command === 'import-register' && !values.replay) throw new UsageError('--until goes with --replay');
   const config = AppConfig.fromEnv();
   switch (command) {
     case 'migrate': {
@@ -104,15 +129,13 @@ async function main(argv: string[]): Promise<number> {
       await migrate(config.databaseUrl);
       let report;
       if (values.replay) {
-        const dates = [...input.toString('utf8').matchAll(/\b(\d{4}-\d{2}-\d{2})\b/g)].map((m) => m[1]).sort();
-        const until = values.until ?? dates[dates.length - 1];
-        if (!until || !/^\d{4}-\d{2}-\d{2}$/.test(until)) throw new UsageError('--until must be a date YYYY-MM-DD');
-        const clock = new ManualClock(new Date(`${dates[0] ?? until}T00:00:00.000Z`));
+        // the clock starts at the register's first date; replayRegister moves it forward
+        const clock = new ManualClock(new Date('1900-01-01T00:00:00.000Z'));
         const app = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, clock, schedulers: false }), {
           logger: new StderrLogger('rogatory', { logLevels: ['warn', 'error'] }),
         });
         try {
-          const r = await replayRegister(app, clock, input, new Date(`${until}T23:59:59.000Z`), log);
+          const r = await replayRegister(app, clock, input, values.until ? new Date(`${values.until}T23:59:59.000Z`) : null, log);
           report = { imported: r.imported, unchanged: r.unchanged, rejected: r.rejected };
         } finally {
           await app.close();
@@ -125,7 +148,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'statistics': {
       if (!values.year || !/^\d{4}$/.test(values.year)) throw new UsageError('statistics needs --year YYYY');
-      if (!['json', 'csv'].includes(values.format ?? '')) throw new UsageError('--format must be json or csv');
+      if (!['json', 'csv'].includes(values.format ?? 'json')) throw new UsageError('--format must be json or csv');
       await migrate(config.databaseUrl);
       const out = await withDomain(config, async (app) => {
         const s = app.get(StatisticsService);
@@ -144,7 +167,7 @@ async function main(argv: string[]): Promise<number> {
       return summary.rejected ? 1 : 0;
     }
     case 'mail-catcher': {
-      const port = Number(values.port);
+      const port = Number(values.port ?? '1025');
       if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError('--port must be a port number');
       const out = path.resolve(values.out ?? 'out/mail');
       const catcher = new SmtpListener(out);
@@ -166,7 +189,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2))
   .then((code) => process.exit(code))
   .catch((err: unknown) => {
-    if (err instanceof UsageError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    if (err instanceof UsageError || err instanceof ReplayRangeError || String((err as { code?: string }).code).startsWith('ERR_PARSE_ARGS')) {
       log(`error: ${(err as Error).message}`);
       process.exit(2);
     }

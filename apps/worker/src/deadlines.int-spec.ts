@@ -6,16 +6,19 @@ import {
   DirectoryService,
   JobDispatcher,
   JobName,
+  jobIds,
   ManualClock,
   MlaRequestService,
   OutboxService,
   QueueName,
+  redisConnection,
   StaleVersionError,
   StatisticsService,
   type MlaRequest,
 } from '@rogatory/domain';
 import { createTestEnvironment, expectEventually, type TestEnvironment } from '@rogatory/domain/testing';
-import type { Queue } from 'bullmq';
+import { UnrecoverableError, Worker, type Queue } from 'bullmq';
+import { OutboxProcessor } from './processors/outbox.processor';
 import { waitForQueuesIdle } from './replay/register-replay';
 import { WorkerModule } from './worker.module';
 
@@ -155,6 +158,44 @@ describe('deadlines, reminders and escalations (worker, PostgreSQL, Redis, SMTP)
     await expectEventually(() => expect(mailsFor('T/DEADLINE/5').length).toBeGreaterThanOrEqual(1));
     expect(mailsFor('T/DEADLINE/5').filter((m) => m.raw.includes('X-Rogatory-Level: 0'))).toHaveLength(1);
   }, 30_000);
+
+  it('the sweeper queues again an email whose job failed for good, and it is sent once', async () => {
+    const r = await transmitted('T/REVIVE/1');
+    const [d] = await requests.openDeadlines(r.id);
+    const outbox = app.get<Queue>(getQueueToken(QueueName.Outbox));
+    // the worker of this app stands aside; another worker fails every email job for good
+    const outboxWorker = app.get(OutboxProcessor).worker;
+    await outboxWorker.pause();
+    const failing = new Worker(
+      QueueName.Outbox,
+      async () => {
+        throw new UnrecoverableError('SMTP refused for good');
+      },
+      { connection: redisConnection(env.config.redisUrl), prefix: env.config.queuePrefix },
+    );
+    let rowId: string;
+    try {
+      clock.set(d.nextFireAt!);
+      await runner.sweep();
+      rowId = await expectEventually(async () => {
+        const [row] = await env.sql<{ id: string; status: string }>(`select id, status from outbox_email where request_id = $1`, [r.id]);
+        expect(row.status).toBe('PENDING');
+        expect(await (await outbox.getJob(jobIds.sendEmail(row.id)))?.getState()).toBe('failed');
+        return row.id;
+      });
+    } finally {
+      await failing.close();
+      outboxWorker.resume();
+    }
+    expect(mailsFor('T/REVIVE/1')).toHaveLength(0);
+    await runner.sweep();
+    await expectEventually(() => expect(mailsFor('T/REVIVE/1')).toHaveLength(1));
+    const [sent] = await env.sql<{ status: string }>(`select status from outbox_email where id = $1`, [rowId]);
+    expect(sent.status).toBe('SENT');
+    await runner.sweep();
+    await waitForQueuesIdle(app);
+    expect(mailsFor('T/REVIVE/1')).toHaveLength(1);
+  });
 
   it('two concurrent events on the same version: one wins, the other is refused as stale, nothing lost', async () => {
     const r = await transmitted('T/CONCURRENT/1');

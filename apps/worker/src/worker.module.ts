@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, DomainModule, JobName, QueueName, YEARLY_STATISTICS_CRON, type DomainModuleOptions } from '@rogatory/domain';
 import { Queue } from 'bullmq';
 import { DeadlinesProcessor } from './processors/deadlines.processor';
@@ -16,7 +16,7 @@ const SCHEDULERS = Symbol('SCHEDULERS');
 
 /** Checks the handlers and registers the job schedulers once the processors exist. */
 @Injectable()
-class WorkerBootstrap implements OnApplicationBootstrap {
+class WorkerBootstrap implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Worker');
   constructor(
     private readonly deadlines: DeadlinesProcessor,
@@ -27,16 +27,32 @@ class WorkerBootstrap implements OnApplicationBootstrap {
     @Inject(SCHEDULERS) private readonly schedulers: boolean,
   ) {}
 
+  private watchdog: NodeJS.Timeout | null = null;
+
   async onApplicationBootstrap(): Promise<void> {
     checkHandlers([this.deadlines, this.outbox, this.maintenance]);
     if (!this.schedulers) return;
+    await this.registerSchedulers();
+    this.logger.log(`schedulers: sweep every ${this.config.sweepSeconds} s, yearly statistics "${YEARLY_STATISTICS_CRON}" UTC`);
+    // Job schedulers live in Redis: should Redis lose its data, they are registered again here (idempotent),
+    // so the sweeper comes back by itself and re-queues what was lost.
+    this.watchdog = setInterval(() => {
+      this.registerSchedulers().catch((err: Error) => this.logger.warn(`could not register the schedulers: ${err.message}`));
+    }, this.config.sweepSeconds * 1000);
+    this.watchdog.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+  }
+
+  private async registerSchedulers(): Promise<void> {
     await this.maintenanceQueue.upsertJobScheduler('sweep', { every: this.config.sweepSeconds * 1000 }, { name: JobName.Sweep, data: {} });
     await this.maintenanceQueue.upsertJobScheduler(
       'yearly-statistics',
       { pattern: YEARLY_STATISTICS_CRON, tz: 'UTC' },
       { name: JobName.YearlyStatistics, data: {} },
     );
-    this.logger.log(`schedulers: sweep every ${this.config.sweepSeconds} s, yearly statistics "${YEARLY_STATISTICS_CRON}" UTC`);
   }
 }
 

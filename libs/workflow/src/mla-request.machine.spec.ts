@@ -289,3 +289,33 @@ describe('MLA request machine: persistence', () => {
     );
   });
 });
+
+describe('MLA request machine: scope of contact points and of executed cases', () => {
+  const OTHER_CP: Actor = { role: 'CONTACT_POINT', state: 'BR' };
+  const REQUESTING_CP: Actor = { role: 'CONTACT_POINT', state: 'NG' };
+
+  it('only the requested State contact point reviews a draft', () => {
+    const s = run(start(), PATHS.informalConsultation());
+    expect(applyEvent(s, ev('draftReviewed', OTHER_CP)).accepted).toBe(false);
+    expect(applyEvent(s, ev('draftReviewed', REQUESTING_CP)).accepted).toBe(false);
+    expect(applyEvent(s, ev('draftReviewed', CONTACT_POINT)).accepted).toBe(true);
+  });
+
+  it('facilitation by a contact point of either State or by the secretariat, not by another State', () => {
+    const s = run(start(), PATHS.inExecution());
+    const f = (a: Actor) => applyEvent(s, ev('facilitationRecorded', a, { action: 'ARRANGED_CALL' })).accepted;
+    expect([f(CONTACT_POINT), f(REQUESTING_CP), f(SECRETARIAT), f(OTHER_CP), f({ role: 'SECRETARIAT', state: 'JP' })]).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+  });
+
+  it('an executed case can only be closed: no withdrawal, lapse or progress enquiry', () => {
+    const s = run(start(), PATHS.executed());
+    expect(allowedEvents(s, REQUESTING)).toEqual(['caseClosed']);
+    expect(allowedEvents(s, REQUESTED)).toEqual(['caseClosed']);
+  });
+});

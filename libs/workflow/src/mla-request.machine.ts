@@ -7,8 +7,8 @@ import type { MlaRequestContext, MlaRequestEffect, MlaRequestEvent, MlaRequestIn
 export const MLA_REQUEST_MACHINE_VERSION = 1;
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-/** Transmitted and not yet closed: the events that run alongside the main line apply. */
-const isOpen = (c: MlaRequestContext): boolean => c.milestones.transmittedOn !== null && c.milestones.closedOn === null;
+/** Transmitted, not yet executed nor closed: withdrawal, lapse and progress enquiries apply. */
+const isOpen = (c: MlaRequestContext): boolean => c.milestones.transmittedOn !== null && c.milestones.executedOn === null && c.milestones.closedOn === null;
 const hasText = (s: unknown): boolean => typeof s === 'string' && s.trim().length > 0;
 
 type E<T extends MlaRequestEvent['type']> = Extract<MlaRequestEvent, { type: T }>;
@@ -39,8 +39,8 @@ export const mlaRequestMachine = setup({
     byRequestedCA: ({ context, event }) => event.actor.role === 'CENTRAL_AUTHORITY' && event.actor.state === context.requestedState,
     byEitherCA: ({ context, event }) =>
       event.actor.role === 'CENTRAL_AUTHORITY' && (event.actor.state === context.requestingState || event.actor.state === context.requestedState),
-    byFacilitator: ({ event }) => event.actor.role === 'CONTACT_POINT' || event.actor.role === 'SECRETARIAT',
-    byContactPoint: ({ event }) => event.actor.role === 'CONTACT_POINT',
+    /** Informal consultation: the requested State's contact point reviews the draft (DOMAIN.md §3). */
+    byRequestedContactPoint: ({ context, event }) => event.actor.role === 'CONTACT_POINT' && event.actor.state === context.requestedState,
     /** UNTOC art. 18(13)–(14): a known channel; the oral channel only for an urgent request. */
     validTransmission: ({ context, event }) => {
       const e = event as E<'requestTransmitted'>;
@@ -80,7 +80,11 @@ export const mlaRequestMachine = setup({
       event.actor.state === context.requestingState,
     canAnswerEnquiry: ({ context, event }) =>
       context.deadlines.PROGRESS_ENQUIRY_REPLY !== undefined && event.actor.role === 'CENTRAL_AUTHORITY' && event.actor.state === context.requestedState,
-    canFacilitate: ({ context, event }) => context.milestones.closedOn === null && (event.actor.role === 'CONTACT_POINT' || event.actor.role === 'SECRETARIAT'),
+    /** Facilitation: a contact point of either State, or the network secretariat / programme (no State). */
+    canFacilitate: ({ context, event }) =>
+      context.milestones.closedOn === null &&
+      ((event.actor.role === 'CONTACT_POINT' && (event.actor.state === context.requestingState || event.actor.state === context.requestedState)) ||
+        (event.actor.role === 'SECRETARIAT' && event.actor.state === null)),
     /** A deadline stage falls due: only the system, each stage once and in ladder order, never while paused. */
     stageDue: ({ context, event }) => {
       if (event.type !== 'deadlineReached' || event.actor.role !== 'SYSTEM') return false;
@@ -224,7 +228,7 @@ export const mlaRequestMachine = setup({
     /** Informal consultation: the requested State's contact point reviews the draft. */
     informalConsultation: {
       on: {
-        draftReviewed: { guard: 'byContactPoint', target: 'draft', actions: 'recordFacilitation' },
+        draftReviewed: { guard: 'byRequestedContactPoint', target: 'draft', actions: 'recordFacilitation' },
         requestTransmitted: { guard: 'validTransmission', target: 'transmitting' },
       },
     },
@@ -410,3 +414,8 @@ export const mlaRequestMachine = setup({
 });
 
 export type MlaRequestMachine = typeof mlaRequestMachine;
+
+/** Names of the states a stored request can be in (transient routing states excluded). */
+export const MLA_REQUEST_STATES: readonly string[] = Object.keys(mlaRequestMachine.config.states ?? {}).filter(
+  (s) => !['transmitting', 'refused', 'withdrawn', 'lapsed'].includes(s),
+);

@@ -48,7 +48,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const problem = this.toProblem(err, req.originalUrl ?? req.url);
-    if (problem.status >= 500) this.logger.error(`${req.method} ${req.originalUrl}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    // Log the error's kind and where it arose, never its message: a database error's message carries the
+    // statement's values (case data).
+    if (problem.status >= 500)
+      this.logger.error(
+        `${req.method} ${req.route?.path ?? req.path}: ${err instanceof Error ? `${err.name}\n${(err.stack ?? '').split('\n').slice(1, 8).join('\n')}` : typeof err}`,
+      );
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 

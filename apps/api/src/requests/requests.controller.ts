@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpException, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Clock, MlaRequestService, ValidationFailedError, type MlaRequest } from '@rogatory/domain';
+import { MLA_REQUEST_STATES, NETWORK_CODES } from '@rogatory/workflow';
 import type { Response } from 'express';
 import { CreateRequestDto, PostEventDto } from './request.dtos';
 import { EventView, RequestListView, RequestView, eventView, requestView, summaryView } from './request.views';
@@ -19,9 +20,9 @@ function parseIfMatch(header: string | undefined): number {
       428,
     );
   }
-  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
+  const m = /^(?:W\/)?(?:"(\d{1,9})"|(\d{1,9}))$/.exec(header.trim());
   if (!m) throw new ValidationFailedError([{ field: 'If-Match', reason: `"${header}" is not a version; send the ETag of the request, e.g. "3"` }]);
-  return Number(m[1]);
+  return Number(m[1] ?? m[2]);
 }
 
 @ApiTags('requests')
@@ -61,41 +62,46 @@ export class RequestsController {
   @ApiQuery({ name: 'network', required: false })
   @ApiQuery({ name: 'requestingState', required: false })
   @ApiQuery({ name: 'requestedState', required: false })
-  @ApiQuery({ name: 'state', required: false, description: 'Machine state, e.g. underAssessment' })
+  @ApiQuery({ name: 'state', required: false, enum: MLA_REQUEST_STATES, description: 'Machine state' })
   @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'] })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'offset', required: false })
   @ApiOkResponse({ type: RequestListView })
-  async list(@Query() q: Record<string, string | string[] | undefined>): Promise<RequestListView> {
+  async list(@Query() q: Record<string, unknown>): Promise<RequestListView> {
     const errors: Array<{ field: string; reason: string }> = [];
-    const one = (k: string): string | undefined => {
-      const v = q[k];
-      if (Array.isArray(v)) errors.push({ field: k, reason: 'give it once' });
-      return Array.isArray(v) ? undefined : v;
-    };
     const known = ['network', 'requestingState', 'requestedState', 'state', 'overdue', 'limit', 'offset'];
     for (const k of Object.keys(q)) if (!known.includes(k)) errors.push({ field: k, reason: `is not a filter (filters: ${known.join(', ')})` });
+    const f: Record<string, string | undefined> = {};
+    for (const k of known) {
+      const v = q[k];
+      if (v === undefined) continue;
+      if (typeof v !== 'string') errors.push({ field: k, reason: 'give it once, as a plain value' });
+      else f[k] = v;
+    }
     const int = (k: string, min: number, max: number, dflt: number): number => {
-      const v = one(k);
+      const v = f[k];
       if (v === undefined) return dflt;
-      if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) errors.push({ field: k, reason: `must be a whole number from ${min} to ${max}` });
+      if (!/^\d{1,10}$/.test(v) || Number(v) < min || Number(v) > max) errors.push({ field: k, reason: `must be a whole number from ${min} to ${max}` });
       return Number(v);
     };
     const limit = int('limit', 1, 500, 50);
     const offset = int('offset', 0, 1_000_000_000, 0);
-    const overdue = one('overdue');
-    if (overdue !== undefined && !['true', 'false'].includes(overdue)) errors.push({ field: 'overdue', reason: 'must be true or false' });
+    if (f.overdue !== undefined && !['true', 'false'].includes(f.overdue)) errors.push({ field: 'overdue', reason: 'must be true or false' });
+    if (f.network !== undefined && !(NETWORK_CODES as readonly string[]).includes(f.network.toUpperCase())) {
+      errors.push({ field: 'network', reason: `must be one of ${NETWORK_CODES.join(', ')}` });
+    }
+    if (f.state !== undefined && !MLA_REQUEST_STATES.includes(f.state))
+      errors.push({ field: 'state', reason: `must be one of ${MLA_REQUEST_STATES.join(', ')}` });
     for (const k of ['requestingState', 'requestedState']) {
-      const v = one(k);
-      if (v !== undefined && !/^[A-Za-z]{2}$/.test(v)) errors.push({ field: k, reason: 'must be an ISO 3166-1 alpha-2 code' });
+      if (f[k] !== undefined && !/^[A-Za-z]{2}$/.test(f[k]!)) errors.push({ field: k, reason: 'must be an ISO 3166-1 alpha-2 code' });
     }
     if (errors.length) throw new ValidationFailedError(errors);
     const { items, total } = await this.requests.list({
-      network: one('network'),
-      requestingState: one('requestingState'),
-      requestedState: one('requestedState'),
-      state: one('state'),
-      overdue: overdue === undefined ? undefined : overdue === 'true',
+      network: f.network,
+      requestingState: f.requestingState,
+      requestedState: f.requestedState,
+      state: f.state,
+      overdue: f.overdue === undefined ? undefined : f.overdue === 'true',
       limit,
       offset,
     });

@@ -20,13 +20,11 @@ export class StatisticsController {
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
   @ApiOkResponse({ description: '{ year, networks, total }' })
   @ApiResponse({ status: 400, description: 'application/problem+json' })
-  async yearly(
-    @Query('year') year: unknown,
-    @Query('network') network: unknown,
-    @Query('format') format: unknown,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<YearlyStatistics | string> {
+  async yearly(@Query() q: Record<string, unknown>, @Res({ passthrough: true }) res: Response): Promise<YearlyStatistics | string> {
+    const { year, network, format } = q;
     const errors: Array<{ field: string; reason: string }> = [];
+    for (const k of Object.keys(q))
+      if (!['year', 'network', 'format'].includes(k)) errors.push({ field: k, reason: 'is not a parameter (year, network, format)' });
     if (typeof year !== 'string' || !/^\d{4}$/.test(year)) errors.push({ field: 'year', reason: 'is required, a year YYYY' });
     if (network !== undefined && typeof network !== 'string') errors.push({ field: 'network', reason: 'give it once' });
     if (format !== undefined && format !== 'json' && format !== 'csv') errors.push({ field: 'format', reason: 'must be json or csv' });

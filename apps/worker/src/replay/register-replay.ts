@@ -14,6 +14,9 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { applyEvent, startRequest, type MlaRequestEvent } from '@rogatory/workflow';
 import type { Queue } from 'bullmq';
 
+/** The replay was asked to run past the present. */
+export class ReplayRangeError extends Error {}
+
 export interface ReplayResult {
   imported: number;
   unchanged: number;
@@ -23,16 +26,16 @@ export interface ReplayResult {
 }
 
 /**
- * Waits until no deadline or email job is waiting or running (delayed deadline jobs count too; delayed
- * email retries do not: a failing SMTP server must not stall a replay, the email stays PENDING in the
- * outbox). Throws after `timeoutMs`.
+ * Waits until no deadline or email job is waiting or running. Delayed jobs do not count: on a simulated
+ * clock they are retries (a lost optimistic-lock race, an SMTP server down: the email stays PENDING in the
+ * outbox) or a live system's future stages. Throws after `timeoutMs`.
  */
 export async function waitForQueuesIdle(app: INestApplicationContext, timeoutMs = 60_000): Promise<void> {
   const deadlines = app.get<Queue>(getQueueToken(QueueName.Deadlines));
   const outbox = app.get<Queue>(getQueueToken(QueueName.Outbox));
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const d = await deadlines.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    const d = await deadlines.getJobCounts('waiting', 'active', 'prioritized');
     const o = await outbox.getJobCounts('waiting', 'active', 'prioritized');
     const busy = [...Object.values(d), ...Object.values(o)].reduce((a, b) => a + b, 0);
     if (busy === 0) return;
@@ -78,7 +81,7 @@ export async function replayRegister(
   app: INestApplicationContext,
   clock: ManualClock,
   input: string | Buffer,
-  until: Date,
+  until: Date | null,
   log: (m: string) => void = () => undefined,
 ): Promise<ReplayResult> {
   const importer = app.get(RegisterImportService);
@@ -98,12 +101,17 @@ export async function replayRegister(
     }
   }
   const events = timeline.filter((t) => !refusedRows.has(t.row));
+  const end = until ?? new Date(`${events.reduce((m, t) => (t.event.on > m ? t.event.on : m), '0000-01-01')}T23:59:59.000Z`);
+  // A replay runs simulated time over the whole database: never past the present, where live cases are.
+  if (end.getTime() > Date.now()) throw new ReplayRangeError(`--until ${end.toISOString().slice(0, 10)} is in the future: a replay only runs history`);
+  const first = events[0]?.at;
+  if (first && new Date(`${first}T00:00:00.000Z`) > clock.now()) clock.set(new Date(`${first}T00:00:00.000Z`));
   let fired = 0;
 
   /** Moves the clock to `target`, stopping at every deadline stage due before it. */
   const runUntil = async (target: Date): Promise<void> => {
     let last = '';
-    let repeats = 0;
+    let stuckSince = 0;
     for (;;) {
       const next = await orm.em
         .fork()
@@ -114,10 +122,15 @@ export async function replayRegister(
         );
       if (!next?.nextFireAt) break;
       const key = `${next.id}/${next.nextStage}`;
-      repeats = key === last ? repeats + 1 : 0;
-      last = key;
-      if (repeats > 3)
-        throw new Error(`replay stuck: deadline ${key} due ${next.nextFireAt.toISOString()} is not being processed (see the worker's failed jobs)`);
+      if (key !== last) {
+        last = key;
+        stuckSince = Date.now();
+      } else {
+        // the same stage again: its job is retrying (e.g. a lost optimistic-lock race); give it time
+        if (Date.now() - stuckSince > 30_000)
+          throw new Error(`replay stuck: deadline stage ${key} due ${next.nextFireAt.toISOString()} is not being processed (see the worker's failed jobs)`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
       if (next.nextFireAt > clock.now()) clock.set(next.nextFireAt);
       const swept = await runner.sweep();
       fired += swept.deadlinesQueued;
@@ -138,7 +151,7 @@ export async function replayRegister(
     applied++;
   }
   await waitForQueuesIdle(app);
-  await runUntil(until);
+  await runUntil(end);
   await runner.sweep();
   await waitForQueuesIdle(app);
   rejected.sort((a, b) => a.line - b.line);

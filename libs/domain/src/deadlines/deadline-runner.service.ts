@@ -82,8 +82,9 @@ export class DeadlineRunner {
   }
 
   /**
-   * Re-enqueues every open deadline stage due by `horizonMs` from now and every PENDING email (a job id
-   * already waiting in Redis is not added twice), and marks emails stuck in SENDING as UNKNOWN.
+   * Re-enqueues every open deadline stage due by `horizonMs` from now and every PENDING email: a job id
+   * already waiting in Redis is not added twice, one that failed for good (retries exhausted) is queued
+   * again, one delayed past its due time is promoted. Marks emails stuck in SENDING as UNKNOWN.
    */
   async sweep(horizonMs = 0): Promise<SweepResult> {
     const now = this.clock.now();
@@ -94,14 +95,15 @@ export class DeadlineRunner {
       { fields: ['id', 'nextStage', 'nextFireAt'], orderBy: { nextFireAt: 'asc' } },
     );
     let deadlinesQueued = 0;
-    for (const d of due) if (await this.jobs.enqueueDeadline(d.id, d.nextStage!, d.nextFireAt!)) deadlinesQueued++;
+    for (const d of due) if (await this.jobs.enqueueDeadline(d.id, d.nextStage!, d.nextFireAt!, true)) deadlinesQueued++;
     const pending = await em.find(OutboxEmail, { status: 'PENDING' }, { fields: ['id'], orderBy: { dueAt: 'asc' } });
-    for (const e of pending) await this.jobs.enqueueEmail(e.id);
+    let emailsQueued = 0;
+    for (const e of pending) if (await this.jobs.enqueueEmail(e.id, true)) emailsQueued++;
     const stuck = await em.nativeUpdate(
       OutboxEmail,
       { status: 'SENDING', lastAttemptAt: { $lt: new Date(Date.now() - SENDING_TIMEOUT_MS) } },
       { status: 'UNKNOWN', lastError: 'sender stopped during hand-over; outcome unknown, check before resending' },
     );
-    return { deadlinesQueued, emailsQueued: pending.length, emailsMarkedUnknown: stuck };
+    return { deadlinesQueued, emailsQueued, emailsMarkedUnknown: stuck };
   }
 }

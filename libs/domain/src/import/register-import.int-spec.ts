@@ -140,6 +140,7 @@ describe('register import and yearly statistics (PostgreSQL)', () => {
   it('keeps the event history append-only in the database', async () => {
     await expect(env.sql(`update case_event set type = 'x' where id = (select min(id) from case_event)`)).rejects.toThrow(/append-only/);
     await expect(env.sql(`delete from case_event`)).rejects.toThrow(/append-only/);
+    await expect(env.sql(`truncate case_event cascade`)).rejects.toThrow(/append-only/);
   });
 
   it('entities and migrations agree', async () => {

@@ -37,18 +37,43 @@ export class JobDispatcher {
     }
   }
 
-  async enqueueDeadline(deadlineId: string, stage: Stage, fireAt: Date): Promise<boolean> {
+  /**
+   * Queues a deadline stage. `revive` (the sweeper): a job with the same id that failed for good or
+   * completed is replaced, and one still delayed is promoted when the stage is due now.
+   */
+  async enqueueDeadline(deadlineId: string, stage: Stage, fireAt: Date, revive = false): Promise<boolean> {
     const delay = fireAt.getTime() - this.clock.now().getTime();
     if (delay > 0 && !this.clock.realTime) return false;
-    await this.deadlines.add(
-      JobName.DeadlineDue,
-      { deadlineId, stage },
-      { ...DEFAULT_JOB_OPTIONS, ...RETRY_POLICIES.deadline, jobId: jobIds.deadlineDue(deadlineId, stage), delay: Math.max(0, delay) },
-    );
+    const opts = { ...DEFAULT_JOB_OPTIONS, ...RETRY_POLICIES.deadline, jobId: jobIds.deadlineDue(deadlineId, stage), delay: Math.max(0, delay) };
+    if (revive) return this.addFresh(this.deadlines, JobName.DeadlineDue, { deadlineId, stage }, opts);
+    await this.deadlines.add(JobName.DeadlineDue, { deadlineId, stage }, opts);
     return true;
   }
 
-  async enqueueEmail(outboxId: string): Promise<void> {
-    await this.outbox.add(JobName.SendEmail, { outboxId }, { ...DEFAULT_JOB_OPTIONS, ...RETRY_POLICIES.email, jobId: jobIds.sendEmail(outboxId) });
+  /** Queues the sending of an outbox email; `revive` as for deadlines (an email whose retries ran out is queued again). */
+  async enqueueEmail(outboxId: string, revive = false): Promise<boolean> {
+    const opts = { ...DEFAULT_JOB_OPTIONS, ...RETRY_POLICIES.email, jobId: jobIds.sendEmail(outboxId) };
+    if (revive) return this.addFresh(this.outbox, JobName.SendEmail, { outboxId }, opts);
+    await this.outbox.add(JobName.SendEmail, { outboxId }, opts);
+    return true;
+  }
+
+  /**
+   * Adds a job unless one with its id is waiting, running or delayed; replaces a failed or completed one;
+   * promotes a delayed deadline job whose stage is due now (its time moved earlier). An email retry waiting
+   * out its backoff is left alone.
+   */
+  private async addFresh(queue: Queue, name: JobName, data: object, opts: { jobId: string; delay: number } | { jobId: string }): Promise<boolean> {
+    const existing = await queue.getJob(opts.jobId);
+    if (existing) {
+      const state = await existing.getState();
+      if (state === 'failed' || state === 'completed') await existing.remove();
+      else if (state === 'delayed' && 'delay' in opts && opts.delay === 0) {
+        await existing.promote();
+        return true;
+      } else return false;
+    }
+    await queue.add(name, data, opts);
+    return true;
   }
 }

@@ -349,18 +349,19 @@ describe('parseRegister: the file (REGISTER.md § File)', () => {
       '',
       line({ case_ref: 'D' }),
     ].join('\n');
+    // B parses as one record over three lines, and is then rejected: a reference must be one line.
+    const oneLine = 'case_ref: must be one line without control characters';
     const lf = parseRegister(text, isKnown);
-    expect(lf.rejected).toEqual([]);
+    expect(lf.rejected).toEqual([{ line: 3, caseRef: 'B: first line\nsecond line\nthird line', errors: [oneLine] }]);
     expect(lf.rows.map((r) => [r.line, r.caseRef])).toEqual([
       [2, 'Case "A", Lagos'],
-      [3, 'B: first line\nsecond line\nthird line'],
       [6, 'C'],
       [8, 'D'],
     ]);
     const crlf = parseRegister(text.replace(/\n/g, '\r\n'), isKnown);
+    expect(crlf.rejected).toEqual([{ line: 3, caseRef: 'B: first line\r\nsecond line\r\nthird line', errors: [oneLine] }]);
     expect(crlf.rows.map((r) => [r.line, r.caseRef])).toEqual([
       [2, 'Case "A", Lagos'],
-      [3, 'B: first line\r\nsecond line\r\nthird line'],
       [6, 'C'],
       [8, 'D'],
     ]);
@@ -368,7 +369,10 @@ describe('parseRegister: the file (REGISTER.md § File)', () => {
 
   it('reports the line where a rejected multi-line record starts', () => {
     const text = [REGISTER_COLUMNS.join(','), line({ case_ref: 'A\r\nwith a note' }), line({ case_ref: 'B', requested_state: 'XX' })].join('\r\n');
-    expect(parseRegister(text, isKnown).rejected.map((r) => [r.line, r.caseRef])).toEqual([[4, 'B']]);
+    expect(parseRegister(text, isKnown).rejected.map((r) => [r.line, r.caseRef])).toEqual([
+      [2, 'A\r\nwith a note'],
+      [4, 'B'],
+    ]);
   });
 
   it('ignores blank lines, whitespace-only lines and rows of empty cells, but counts them as lines', () => {
@@ -493,5 +497,23 @@ describe('parseRegister: data/register-2021.csv', () => {
     const again = parseRegister(file.toString('utf8').replace(/\n/g, '\r\n'), (code) => states.includes(code)).rows;
     expect(new Set(rows.map(registerFingerprint)).size).toBe(201);
     expect(again.map(registerFingerprint)).toEqual(rows.map(registerFingerprint));
+  });
+});
+
+describe('parseRegister: references that reach emails', () => {
+  it('rejects a case_ref with a line break or another control character', () => {
+    const header = 'case_ref,network,requesting_state,requested_state,request_type,urgent,facilitated_on';
+    const text = [
+      header,
+      '"X/5\r\nBcc: evil@example.org",WACAP,NG,GH,MLA,no,2021-01-04',
+      '"X/6\tTab",WACAP,NG,GH,MLA,no,2021-01-04',
+      'X/7,WACAP,NG,GH,MLA,no,2021-01-04',
+    ].join('\n');
+    const { rows, rejected } = parseRegister(text, () => true);
+    expect(rows.map((r) => r.caseRef)).toEqual(['X/7']);
+    expect(rejected.map((r) => r.errors)).toEqual([
+      ['case_ref: must be one line without control characters'],
+      ['case_ref: must be one line without control characters'],
+    ]);
   });
 });

@@ -369,6 +369,9 @@ function checkRow(cells: Map<RegisterColumn, string>, line: number, isKnownState
 
   // § Columns: each value on its own.
   const caseRef = required('case_ref');
+  // A reference appears in email subjects and bodies: one line, no control characters, at most 100 characters.
+  if (caseRef !== null && /[\u0000-\u001f\u007f]/.test(caseRef)) errors.push('case_ref: must be one line without control characters');
+  if (caseRef !== null && caseRef.length > 100) errors.push(`case_ref: must be at most 100 characters, got ${caseRef.length}`);
   const networkValue = required('network') === null ? null : code('network', NETWORK_CODES, 'a network code');
   const requestingState = state('requesting_state');
   const requestedState = state('requested_state');

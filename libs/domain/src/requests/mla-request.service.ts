@@ -70,7 +70,7 @@ export class MlaRequestService {
       await em.persistAndFlush(request);
     } catch (err) {
       if (err instanceof UniqueConstraintViolationException)
-        throw new DomainError('CONFLICT', `reference ${request.reference} exists already`, { field: 'reference' });
+        throw new DomainError('CONFLICT', `reference ${request.reference} exists already`, { errors: [{ field: 'reference', reason: 'exists already' }] });
       throw err;
     }
     return request;
@@ -166,6 +166,10 @@ export class MlaRequestService {
         request = await this.get(requestId, em);
         if (expectedVersion !== undefined && request.version !== expectedVersion) throw new StaleVersionError(expectedVersion, request.version);
         const occurredOn = await this.localDateOf(value.actor.state ?? request.requestedState, now);
+        const suggested = value.payload.suggestedDeadline as { date: string } | undefined;
+        if (suggested && suggested.date < occurredOn) {
+          throw new ValidationFailedError([{ field: 'suggestedDeadline.date', reason: `must be on or after the transmission date (${occurredOn})` }]);
+        }
         const machineEvent = { type: value.type, actor: value.actor, occurredAt: now.toISOString(), occurredOn, ...value.payload } as MlaRequestEvent;
         const result = await this.applyInTransaction(em, request, machineEvent, {});
         event = result.event;

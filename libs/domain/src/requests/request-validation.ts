@@ -29,17 +29,30 @@ class Checker {
   fail(field: string, reason: string): void {
     this.errors.push({ field, reason });
   }
-  text(obj: Record<string, unknown>, field: string, opts: { required?: boolean; max?: number; path?: string } = {}): string | undefined {
+  text(obj: Record<string, unknown>, field: string, opts: { required?: boolean; max?: number; path?: string; singleLine?: boolean } = {}): string | undefined {
     const v = obj[field];
     const path = opts.path ?? field;
     if (v === undefined || v === null) {
       if (opts.required) this.fail(path, 'is required');
       return undefined;
     }
-    if (typeof v !== 'string') return (this.fail(path, `must be a string, got ${typeof v}`), undefined);
-    if (opts.required && v.trim() === '') return (this.fail(path, 'must not be blank'), undefined);
-    if (v.length > (opts.max ?? TEXT_MAX)) return (this.fail(path, `must be at most ${opts.max ?? TEXT_MAX} characters, got ${v.length}`), undefined);
-    return v;
+    const reason =
+      typeof v !== 'string'
+        ? `must be a string, got ${typeof v}`
+        : opts.required && v.trim() === ''
+          ? 'must not be blank'
+          : v.includes('\u0000')
+            ? 'must not contain NUL characters'
+            : opts.singleLine && /[\u0000-\u001f\u007f]/.test(v)
+              ? 'must be one line without control characters'
+              : v.length > (opts.max ?? TEXT_MAX)
+                ? `must be at most ${opts.max ?? TEXT_MAX} characters, got ${v.length}`
+                : null;
+    if (reason) {
+      this.fail(path, reason);
+      return undefined;
+    }
+    return v as string;
   }
   code<T extends string>(obj: Record<string, unknown>, field: string, allowed: readonly T[], opts: { required?: boolean; path?: string } = {}): T | undefined {
     const v = obj[field];
@@ -129,7 +142,7 @@ export function validateCreateRequest(body: unknown, knownStates: Set<string>): 
   const o = asObject(body, c);
   if (!o) return { errors: c.errors };
   c.onlyFields(o, ['reference', 'network', 'requestingState', 'requestedState', 'requestType', 'urgent', 'legalBasis', 'offences', 'measures', 'subject']);
-  const reference = c.text(o, 'reference', { max: 100 });
+  const reference = c.text(o, 'reference', { max: 100, singleLine: true });
   if (reference !== undefined && !/^[\p{L}\p{N}][\p{L}\p{N} ./_-]*$/u.test(reference))
     c.fail('reference', 'letters, digits, spaces and . / _ - only, starting with a letter or digit');
   const network = c.code(o, 'network', NETWORK_CODES, { required: true });
@@ -141,7 +154,7 @@ export function validateCreateRequest(body: unknown, knownStates: Set<string>): 
   const legalBasis = c.code(o, 'legalBasis', LEGAL_BASES);
   const offences = c.codes(o, 'offences', OFFENCES);
   const measures = c.codes(o, 'measures', MEASURES);
-  const subject = c.text(o, 'subject', { max: 500 });
+  const subject = c.text(o, 'subject', { max: 500, singleLine: true });
   if (c.errors.length) return { errors: c.errors };
   return {
     errors: [],
@@ -214,7 +227,8 @@ export function validateEventInput(body: unknown, knownStates: Set<string>): { v
     );
     const needsState = role === 'CENTRAL_AUTHORITY' || role === 'CONTACT_POINT';
     const state = c.state(ao, 'state', knownStates, needsState, 'actor.state');
-    const name = c.text(ao, 'name', { max: 200, path: 'actor.name' });
+    if (role && !needsState && ao.state !== undefined && ao.state !== null) c.fail('actor.state', `must be empty for ${role}: it acts for no State`);
+    const name = c.text(ao, 'name', { max: 200, path: 'actor.name', singleLine: true });
     if (role) actor = { role, state: state ?? null, ...(name ? { name } : {}) };
   }
   const payload: Record<string, unknown> = {};
@@ -231,6 +245,7 @@ export function validateEventInput(body: unknown, knownStates: Set<string>): { v
           const so = sd as Record<string, unknown>;
           c.onlyFields(so, ['date', 'reasons'], 'suggestedDeadline.');
           if (!isCalendarDate(so.date)) c.fail('suggestedDeadline.date', 'must be a calendar date YYYY-MM-DD');
+          else if (so.date > '2099-12-31') c.fail('suggestedDeadline.date', 'must be in this century');
           const reasons = c.text(so, 'reasons', { path: 'suggestedDeadline.reasons' });
           payload.suggestedDeadline = { date: so.date, ...(reasons?.trim() ? { reasons } : {}) };
         }
