@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import { AppConfig } from '@rogatory/domain';
+import { AppConfig, exitOnSignal } from '@rogatory/domain';
 import { ApiModule } from './api.module';
 import { configureApi } from './bootstrap';
 
@@ -8,6 +8,7 @@ async function main(): Promise<void> {
   const config = AppConfig.fromEnv();
   const app = await NestFactory.create(ApiModule.forRoot({ config }), { bodyParser: false });
   configureApi(app);
+  exitOnSignal(app, 'rogatory API');
   await app.listen(config.port);
   process.stderr.write(`rogatory API on http://localhost:${config.port} (OpenAPI: /docs)\n`);
 }

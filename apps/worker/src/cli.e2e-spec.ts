@@ -1,4 +1,4 @@
-import { createTestEnvironment, type TestEnvironment } from '@rogatory/domain/testing';
+import { createTestEnvironment, expectEventually, type TestEnvironment } from '@rogatory/domain/testing';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -137,6 +137,39 @@ describe('command line (e2e)', () => {
     }
     const [n] = await env.sql<{ n: number }>(`select count(*)::int as n from mla_request where reference = 'CLI/F1'`);
     expect(n.n).toBe(0);
+  });
+
+  it('npm run worker and npm run api start, answer, and stop cleanly on SIGTERM', async () => {
+    const start = (script: string, extra: Record<string, string>) =>
+      spawn(process.execPath, ['-r', './scripts/register.js', script], {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: env.config.databaseUrl, QUEUE_PREFIX: env.config.queuePrefix, SMTP_URL: env.config.smtpUrl, ...extra },
+      });
+    const exited = (child: ReturnType<typeof spawn>) => new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const worker = start('apps/worker/src/main.ts', {});
+    const api = start('apps/api/src/main.ts', { PORT: '39517' });
+    let workerLog = '';
+    worker.stderr!.on('data', (d) => (workerLog += d));
+    const workerExit = exited(worker);
+    const apiExit = exited(api);
+    try {
+      await expectEventually(() => expect(workerLog).toContain('rogatory worker running'), 30_000, 200);
+      const health = await expectEventually(
+        async () => {
+          const res = await fetch('http://127.0.0.1:39517/health');
+          expect(res.status).toBe(200);
+          return res.json();
+        },
+        30_000,
+        200,
+      );
+      expect(health).toMatchObject({ status: 'ok' });
+    } finally {
+      worker.kill('SIGTERM');
+      api.kill('SIGTERM');
+    }
+    expect(await workerExit).toBe(0);
+    expect(await apiExit).toBe(0);
   });
 
   it('refuses bad configuration naming the variable, and unknown commands', async () => {

@@ -190,8 +190,11 @@ describe('deadlines, reminders and escalations (worker, PostgreSQL, Redis, SMTP)
     expect(mailsFor('T/REVIVE/1')).toHaveLength(0);
     await runner.sweep();
     await expectEventually(() => expect(mailsFor('T/REVIVE/1')).toHaveLength(1));
-    const [sent] = await env.sql<{ status: string }>(`select status from outbox_email where id = $1`, [rowId]);
-    expect(sent.status).toBe('SENT');
+    // the SMTP server has it; the row is marked SENT right after the hand-over
+    await expectEventually(async () => {
+      const [sent] = await env.sql<{ status: string }>(`select status from outbox_email where id = $1`, [rowId]);
+      expect(sent.status).toBe('SENT');
+    });
     await runner.sweep();
     await waitForQueuesIdle(app);
     expect(mailsFor('T/REVIVE/1')).toHaveLength(1);

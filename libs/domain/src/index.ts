@@ -22,3 +22,4 @@ export * from './requests/request-validation';
 export * from './statistics/statistics.service';
 export * from './database';
 export * from './notifications/smtp-listener';
+export * from './shutdown';
