@@ -255,7 +255,10 @@ describe('MLA request machine: deadlines and escalation', () => {
     expect(due(s, 'REMINDER', 'EXECUTION').accepted).toBe(false);
     const review = due(s, 'REMINDER', 'POSTPONEMENT_REVIEW');
     expect(review.accepted).toBe(true);
-    expect(review.effects).toContainEqual(expect.objectContaining({ type: 'notification.requested', nextStage: null }));
+    // the review is owed every 60 days: the next period opens when one falls due
+    expect(review.effects.map((e) => e.type)).toEqual(['notification.requested', 'deadline.closed', 'deadline.opened']);
+    expect(review.snapshot.context.deadlines.POSTPONEMENT_REVIEW).toEqual({ sent: [], nextStage: 'REMINDER', paused: false });
+    expect(due(review.snapshot, 'REMINDER', 'POSTPONEMENT_REVIEW').accepted).toBe(true);
   });
 
   it('only the system may report a deadline', () => {

@@ -144,6 +144,12 @@ export const mlaRequestMachine = setup({
       });
       enqueue.emit({ type: 'notification.requested', step: event.step, stage: event.stage, level: stageLevel(event.stage), nextStage: next });
       if (event.stage === 'LEVEL_4') enqueue.emit({ type: 'plenary.listed', step: event.step });
+      // DOMAIN.md §4: a postponement is reviewed every 60 calendar days; the next period opens when one falls due.
+      if (event.step === 'POSTPONEMENT_REVIEW') {
+        enqueue.assign({ deadlines: { ...context.deadlines, POSTPONEMENT_REVIEW: { sent: [], nextStage: 'REMINDER', paused: false } } });
+        enqueue.emit({ type: 'deadline.closed', step: 'POSTPONEMENT_REVIEW', reason: 'DONE' });
+        enqueue.emit({ type: 'deadline.opened', step: 'POSTPONEMENT_REVIEW', from: event.occurredAt });
+      }
     }),
     recordTransmission: assign(({ context, event }) => {
       const e = event as E<'requestTransmitted'>;

@@ -97,12 +97,15 @@ export class DeadlineService {
     const schedule = scheduleDeadline(cal, openedAt, this.policy.steps[step], this.policy.ladder, dueOn);
     const stages: DeadlineStageTime[] = schedule.stages.map((s) => ({ stage: s.stage, fireOn: s.fireOn, fireAt: s.fireAt.toISOString() }));
     const next = opts.skipPastStages ? stages.find((s) => new Date(s.fireAt) >= opts.now) : stages[0];
+    const due = this.policy.steps[step].due;
+    const baseDueOn = dueOn ?? ('calendarDays' in due ? cal.addCalendarDays(cal.localDate(openedAt), due.calendarDays) : schedule.dueOn);
     const d = new Deadline({
       request,
       step,
       owedByState,
       openedAt,
       dueOn: schedule.dueOn,
+      baseDueOn,
       dueAt: schedule.dueAt,
       stages,
       nextStage: next?.stage ?? null,
@@ -116,8 +119,10 @@ export class DeadlineService {
     const d = await this.current(em, request, step);
     if (!d || d.status !== 'PAUSED' || !d.pausedAt) return [];
     const cal = await this.calendarOf(d.owedByState);
-    const pausedDays = Math.round((Date.parse(cal.localDate(at)) - Date.parse(cal.localDate(d.pausedAt))) / DAY_MS);
-    const schedule = scheduleDeadline(cal, d.openedAt, this.policy.steps[step], this.policy.ladder, cal.addCalendarDays(d.dueOn, Math.max(0, pausedDays)));
+    // Extended by the calendar days paused, counted from the unshifted due date so that moving the
+    // result to a business day happens once, however many pauses there were.
+    d.pausedDays += Math.max(0, Math.round((Date.parse(cal.localDate(at)) - Date.parse(cal.localDate(d.pausedAt))) / DAY_MS));
+    const schedule = scheduleDeadline(cal, d.openedAt, this.policy.steps[step], this.policy.ladder, cal.addCalendarDays(d.baseDueOn, d.pausedDays));
     d.dueOn = schedule.dueOn;
     d.dueAt = schedule.dueAt;
     d.stages = schedule.stages.map((s) => ({ stage: s.stage, fireOn: s.fireOn, fireAt: s.fireAt.toISOString() }));

@@ -18,6 +18,7 @@ export interface DeadlineFields {
   owedByState: string;
   openedAt: Date;
   dueOn: string;
+  baseDueOn: string;
   dueAt: Date;
   stages: DeadlineStageTime[];
   nextStage: Stage | null;
@@ -56,6 +57,17 @@ export class Deadline {
   @Property({ type: 'date' })
   dueOn: string;
 
+  /**
+   * The due date before it is moved to a business day and before any extension: opening date + the
+   * step's calendar days, or the date given (a suggested deadline). Extensions are counted from it.
+   */
+  @Property({ type: 'date' })
+  baseDueOn: string;
+
+  /** Calendar days the clock was paused (UNTOC art. 18(16), 18(25)); the due date is extended by them. */
+  @Property({ type: 'integer' })
+  pausedDays: number = 0;
+
   /** 09:00 local time on dueOn, as a UTC instant. */
   @Property({ type: 'timestamptz' })
   dueAt: Date;
@@ -84,6 +96,7 @@ export class Deadline {
     this.owedByState = f.owedByState;
     this.openedAt = f.openedAt;
     this.dueOn = f.dueOn;
+    this.baseDueOn = f.baseDueOn;
     this.dueAt = f.dueAt;
     this.stages = f.stages;
     this.nextStage = f.nextStage;
