@@ -5,7 +5,6 @@ import {
   DirectoryService,
   DomainModule,
   isCalendarDate,
-  ManualClock,
   migrate,
   migrationNeeded,
   RegisterFormatError,
@@ -19,8 +18,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_REGISTER, runDemo } from './cli/demo';
 import { StderrLogger } from './cli/stderr-logger';
-import { ReplayRangeError, replayRegister } from './replay/register-replay';
-import { WorkerModule } from './worker.module';
+import { ReplayRangeError, replayRegister, startReplayWorker } from './replay/register-replay';
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -44,7 +42,7 @@ class UsageError extends Error {}
 
 async function withDomain<T>(config: AppConfig, fn: (app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>) => Promise<T>): Promise<T> {
   const app = await NestFactory.createApplicationContext(DomainModule.forRoot({ config }), {
-    logger: new StderrLogger('rogatory', { logLevels: ['warn', 'error'] }),
+    logger: StderrLogger.forCli(),
   });
   try {
     return await fn(app);
@@ -129,11 +127,7 @@ async function main(argv: string[]): Promise<number> {
       await migrate(config.databaseUrl);
       let report;
       if (values.replay) {
-        // the clock starts at the register's first date; replayRegister moves it forward
-        const clock = new ManualClock(new Date('1900-01-01T00:00:00.000Z'));
-        const app = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, clock, schedulers: false }), {
-          logger: new StderrLogger('rogatory', { logLevels: ['warn', 'error'] }),
-        });
+        const { app, clock } = await startReplayWorker(config, StderrLogger.forCli());
         try {
           const r = await replayRegister(app, clock, input, values.until ? new Date(`${values.until}T23:59:59.000Z`) : null, log);
           report = { imported: r.imported, unchanged: r.unchanged, rejected: r.rejected };

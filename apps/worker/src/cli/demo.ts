@@ -1,4 +1,3 @@
-import { NestFactory } from '@nestjs/core';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { getQueueToken } from '@nestjs/bullmq';
 import {
@@ -6,7 +5,6 @@ import {
   DATA_DIR,
   DirectoryService,
   ensureDatabase,
-  ManualClock,
   migrate,
   OutboxEmail,
   QueueName,
@@ -17,8 +15,7 @@ import {
 import type { Queue } from 'bullmq';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { replayRegister } from '../replay/register-replay';
-import { WorkerModule } from '../worker.module';
+import { replayRegister, startReplayWorker } from '../replay/register-replay';
 import { StderrLogger } from './stderr-logger';
 
 export interface DemoOptions {
@@ -63,16 +60,11 @@ export async function runDemo(base: AppConfig, opts: DemoOptions, log: (m: strin
   log(`database ${new URL(config.databaseUrl).pathname.slice(1)} created and migrated`);
 
   const input = readFileSync(opts.register);
-  const firstDate = [...input.toString('utf8').matchAll(/\b(\d{4}-\d{2}-\d{2})\b/g)].map((m) => m[1]).sort()[0];
-  const clock = new ManualClock(new Date(`${firstDate}T00:00:00.000Z`));
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, clock, schedulers: false }), {
-    logger: new StderrLogger('rogatory', { logLevels: ['warn', 'error'] }),
-  });
+  const { app, clock } = await startReplayWorker(config, StderrLogger.forCli());
   try {
     for (const q of Object.values(QueueName)) await app.get<Queue>(getQueueToken(q)).obliterate({ force: true });
     const seeded = await app.get(DirectoryService).seed();
     log(`directory: ${seeded.networks} networks, ${seeded.states} States, ${seeded.contactPoints} contact points`);
-    log(`replaying ${path.basename(opts.register)} from ${firstDate} to ${opts.until} in simulated time`);
     const result = await replayRegister(app, clock, input, new Date(`${opts.until}T23:59:59.000Z`), log);
     const stats = app.get(StatisticsService);
     const s2021 = await stats.yearly(2021);

@@ -1,9 +1,12 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { WorkerModule } from '../worker.module';
 import { getQueueToken } from '@nestjs/bullmq';
 import {
   Deadline,
   DeadlineRunner,
   ManualClock,
+  type AppConfig,
   QueueName,
   RegisterImportService,
   type RegisterRejection,
@@ -106,6 +109,9 @@ export async function replayRegister(
   if (end.getTime() > Date.now()) throw new ReplayRangeError(`--until ${end.toISOString().slice(0, 10)} is in the future: a replay only runs history`);
   const first = events[0]?.at;
   if (first && new Date(`${first}T00:00:00.000Z`) > clock.now()) clock.set(new Date(`${first}T00:00:00.000Z`));
+  log(
+    `replaying ${events.length} events of ${byRow.size - refusedRows.size} cases from ${first ?? '-'} to ${end.toISOString().slice(0, 10)} in simulated time`,
+  );
   let fired = 0;
 
   /** Moves the clock to `target`, stopping at every deadline stage due before it. */
@@ -156,4 +162,14 @@ export async function replayRegister(
   await waitForQueuesIdle(app);
   rejected.sort((a, b) => a.line - b.line);
   return { imported: byRow.size - refusedRows.size, unchanged: prepared.unchanged, rejected, eventsApplied: applied, deadlineStagesFired: fired };
+}
+
+/**
+ * The worker (processors running, no schedulers) on a simulated clock that starts before any register
+ * date; replayRegister moves it. Used by `import-register --replay` and by the demo.
+ */
+export async function startReplayWorker(config: AppConfig, logger: LoggerService | false): Promise<{ app: INestApplicationContext; clock: ManualClock }> {
+  const clock = new ManualClock(new Date('1900-01-01T00:00:00.000Z'));
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, clock, schedulers: false }), { logger });
+  return { app, clock };
 }

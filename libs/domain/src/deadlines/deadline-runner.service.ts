@@ -68,8 +68,7 @@ export class DeadlineRunner {
         } catch (err) {
           if (!(err instanceof EventNotAllowedError)) throw err;
           this.logger.warn(`deadline ${d.id} ${d.step}/${stage} refused by the machine in state ${request.state}; stage dropped`);
-          d.nextStage = null;
-          d.nextFireAt = null;
+          d.setNext(undefined);
           outcome = 'refused';
         }
       });

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { DEFAULT_DEADLINE_POLICY, STAGES, type DeadlinePolicy, type DeadlineStep, type MlaRequestEffect, type Stage } from '@rogatory/workflow';
-import { scheduleDeadline, type BusinessCalendar } from '../calendar';
+import { scheduleDeadline, type BusinessCalendar, type DeadlineSchedule } from '../calendar';
 import { DirectoryService } from '../directory/directory.service';
 import { Deadline, MlaRequest, type DeadlineStageTime } from '../entities';
 import { NotificationService } from '../notifications/notification.service';
@@ -15,6 +15,16 @@ export interface EffectOptions {
 }
 
 const DAY_MS = 86_400_000;
+
+/** The stored form of a schedule's stages (UTC instants as ISO strings). */
+function stageTimes(schedule: DeadlineSchedule): DeadlineStageTime[] {
+  return schedule.stages.map((s) => ({ stage: s.stage, fireOn: s.fireOn, fireAt: s.fireAt.toISOString() }));
+}
+
+/** The job that delivers a deadline's next stage, if it has one. */
+function nextStageJob(d: Deadline): PostCommitJob[] {
+  return d.nextStage && d.nextFireAt ? [{ kind: 'deadline', deadlineId: d.id, stage: d.nextStage, fireAt: d.nextFireAt }] : [];
+}
 
 /**
  * Carries out the deadline effects the machine emits, in the caller's transaction: deadline rows opened
@@ -95,8 +105,7 @@ export class DeadlineService {
     const owedByState = this.owingState(request, step);
     const cal = await this.calendarOf(owedByState);
     const schedule = scheduleDeadline(cal, openedAt, this.policy.steps[step], this.policy.ladder, dueOn);
-    const stages: DeadlineStageTime[] = schedule.stages.map((s) => ({ stage: s.stage, fireOn: s.fireOn, fireAt: s.fireAt.toISOString() }));
-    const next = opts.skipPastStages ? stages.find((s) => new Date(s.fireAt) >= opts.now) : stages[0];
+    const stages = stageTimes(schedule);
     const due = this.policy.steps[step].due;
     const baseDueOn = dueOn ?? ('calendarDays' in due ? cal.addCalendarDays(cal.localDate(openedAt), due.calendarDays) : schedule.dueOn);
     const d = new Deadline({
@@ -108,11 +117,10 @@ export class DeadlineService {
       baseDueOn,
       dueAt: schedule.dueAt,
       stages,
-      nextStage: next?.stage ?? null,
-      nextFireAt: next ? new Date(next.fireAt) : null,
     });
+    d.setNext(opts.skipPastStages ? stages.find((s) => new Date(s.fireAt) >= opts.now) : stages[0]);
     em.persist(d);
-    return next ? [{ kind: 'deadline', deadlineId: d.id, stage: next.stage, fireAt: new Date(next.fireAt) }] : [];
+    return nextStageJob(d);
   }
 
   private async resume(em: EntityManager, request: MlaRequest, step: DeadlineStep, at: Date, opts: EffectOptions): Promise<PostCommitJob[]> {
@@ -125,16 +133,14 @@ export class DeadlineService {
     const schedule = scheduleDeadline(cal, d.openedAt, this.policy.steps[step], this.policy.ladder, cal.addCalendarDays(d.baseDueOn, d.pausedDays));
     d.dueOn = schedule.dueOn;
     d.dueAt = schedule.dueAt;
-    d.stages = schedule.stages.map((s) => ({ stage: s.stage, fireOn: s.fireOn, fireAt: s.fireAt.toISOString() }));
+    d.stages = stageTimes(schedule);
     d.status = 'OPEN';
     d.pausedAt = null;
     const from = d.nextStage ? STAGES.indexOf(d.nextStage) : STAGES.length;
-    const next = d.stages.find(
-      (s) => STAGES.indexOf(s.stage) >= from && !d.sentStages.includes(s.stage) && (!opts.skipPastStages || new Date(s.fireAt) >= opts.now),
+    d.setNext(
+      d.stages.find((s) => STAGES.indexOf(s.stage) >= from && !d.sentStages.includes(s.stage) && (!opts.skipPastStages || new Date(s.fireAt) >= opts.now)),
     );
-    d.nextStage = next?.stage ?? null;
-    d.nextFireAt = next ? new Date(next.fireAt) : null;
-    return next ? [{ kind: 'deadline', deadlineId: d.id, stage: next.stage, fireAt: new Date(next.fireAt) }] : [];
+    return nextStageJob(d);
   }
 
   private async notify(
@@ -149,12 +155,8 @@ export class DeadlineService {
     if (!d) return [];
     const fired = d.stages.find((s) => s.stage === stage);
     d.sentStages = [...d.sentStages, stage];
-    const next = nextStage ? d.stages.find((s) => s.stage === nextStage) : undefined;
-    d.nextStage = next?.stage ?? null;
-    d.nextFireAt = next ? new Date(next.fireAt) : null;
+    d.setNext(nextStage ? d.stages.find((s) => s.stage === nextStage) : undefined);
     const rows = await this.notifications.writeStageEmails(em, request, d, stage, level, fired ? new Date(fired.fireAt) : d.dueAt);
-    const jobs: PostCommitJob[] = rows.map((r) => ({ kind: 'email', outboxId: r.id }));
-    if (next) jobs.push({ kind: 'deadline', deadlineId: d.id, stage: next.stage, fireAt: new Date(next.fireAt) });
-    return jobs;
+    return [...rows.map((r): PostCommitJob => ({ kind: 'email', outboxId: r.id })), ...nextStageJob(d)];
   }
 }

@@ -21,8 +21,6 @@ export interface DeadlineFields {
   baseDueOn: string;
   dueAt: Date;
   stages: DeadlineStageTime[];
-  nextStage: Stage | null;
-  nextFireAt: Date | null;
 }
 
 /**
@@ -76,10 +74,10 @@ export class Deadline {
   stages: DeadlineStageTime[];
 
   @Property({ type: 'text', nullable: true })
-  nextStage: Stage | null;
+  nextStage: Stage | null = null;
 
   @Property({ type: 'timestamptz', nullable: true })
-  nextFireAt: Date | null;
+  nextFireAt: Date | null = null;
 
   @Property({ type: 'text[]' })
   sentStages: string[] = [];
@@ -99,7 +97,11 @@ export class Deadline {
     this.baseDueOn = f.baseDueOn;
     this.dueAt = f.dueAt;
     this.stages = f.stages;
-    this.nextStage = f.nextStage;
-    this.nextFireAt = f.nextFireAt;
+  }
+
+  /** The stage to send next and when (none: nothing more is sent for this deadline). */
+  setNext(stage: DeadlineStageTime | undefined): void {
+    this.nextStage = stage?.stage ?? null;
+    this.nextFireAt = stage ? new Date(stage.fireAt) : null;
   }
 }

@@ -135,9 +135,13 @@ export class MlaRequestService {
     if (f.state) where.state = f.state;
     const em = this.orm.em.fork();
     if (f.overdue !== undefined) {
-      const due = await em.find(Deadline, { status: 'OPEN', dueAt: { $lt: this.clock.now() } }, { fields: ['request'] });
-      const ids = [...new Set(due.map((d) => d.request.id))];
-      where.id = f.overdue ? { $in: ids } : { $nin: ids };
+      // one query: the overdue deadlines as a subquery, not their ids loaded into memory
+      const overdue = em
+        .createQueryBuilder(Deadline, 'd')
+        .select('d.request_id')
+        .where({ status: 'OPEN', dueAt: { $lt: this.clock.now() } })
+        .getKnexQuery();
+      where.id = (f.overdue ? { $in: overdue } : { $nin: overdue }) as never;
     }
     const [items, total] = await em.findAndCount(MlaRequest, where, {
       orderBy: { createdAt: 'desc', reference: 'asc' },

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { AppConfig } from '../config/app-config';
-import { ensureDatabase, migrate } from '../database';
+import { dropDatabase, ensureDatabase, migrate } from '../database';
 import { SmtpListener } from '../notifications/smtp-listener';
 import { redisConnection } from '../queues/redis-connection';
 
@@ -52,13 +52,7 @@ export async function createTestEnvironment(suite: string): Promise<TestEnvironm
       redis.disconnect();
       await pg.end();
       await smtp.stop();
-      const admin = new URL(config.databaseUrl);
-      const name = admin.pathname.slice(1);
-      admin.pathname = '/postgres';
-      const c = new Client({ connectionString: admin.toString() });
-      await c.connect();
-      await c.query(`drop database if exists "${name}" with (force)`);
-      await c.end();
+      await dropDatabase(config.databaseUrl);
     },
   };
 }
