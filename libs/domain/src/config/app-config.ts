@@ -30,6 +30,12 @@ export interface AppConfigValues {
   port: number;
   /** Sweeper period in seconds (re-enqueues due deadlines and pending emails). */
   sweepSeconds: number;
+  /**
+   * Secret that administrators present (`Authorization: Bearer …`, or HTTP Basic with it as the password)
+   * for the administration routes: holidays, deadline policies, queue dashboard, metrics, incidents.
+   * Null (ADMIN_TOKEN unset): those routes answer 401. At least 16 characters.
+   */
+  adminToken: string | null;
 }
 
 const DEFAULTS: Record<string, string> = {
@@ -73,6 +79,7 @@ export class AppConfig implements AppConfigValues {
   readonly publicUrl: string;
   readonly port: number;
   readonly sweepSeconds: number;
+  readonly adminToken: string | null;
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
@@ -80,14 +87,17 @@ export class AppConfig implements AppConfigValues {
 
   /**
    * Reads and validates DATABASE_URL, REDIS_URL, SMTP_URL, MAIL_FROM, QUEUE_PREFIX, PUBLIC_URL, PORT and
-   * SWEEP_SECONDS. Throws ConfigError naming the variable and the reason.
+   * SWEEP_SECONDS, ADMIN_TOKEN. Throws ConfigError naming the variable and the reason.
    */
   static fromEnv(env: Record<string, string | undefined> = process.env): AppConfig {
     const queuePrefix = (env.QUEUE_PREFIX ?? DEFAULTS.QUEUE_PREFIX).trim();
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(queuePrefix)) throw new ConfigError('QUEUE_PREFIX', 'letters, digits, "_" and "-" only, 1 to 64 of them');
     const mailFrom = (env.MAIL_FROM ?? DEFAULTS.MAIL_FROM).trim();
     if (!/@/.test(mailFrom) || /[\r\n]/.test(mailFrom)) throw new ConfigError('MAIL_FROM', 'must be one email address on one line');
+    const adminToken = env.ADMIN_TOKEN?.trim() || null;
+    if (adminToken !== null && (adminToken.length < 16 || /\s/.test(adminToken))) throw new ConfigError('ADMIN_TOKEN', 'at least 16 characters, no spaces');
     return new AppConfig({
+      adminToken,
       databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
       redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
       smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),
@@ -101,6 +111,9 @@ export class AppConfig implements AppConfigValues {
 
   /** The same configuration with some values replaced (tests, demo). */
   with(values: Partial<AppConfigValues>): AppConfig {
-    return new AppConfig({ ...this, ...values });
+    const adminToken = env.ADMIN_TOKEN?.trim() || null;
+    if (adminToken !== null && (adminToken.length < 16 || /\s/.test(adminToken))) throw new ConfigError('ADMIN_TOKEN', 'at least 16 characters, no spaces');
+    return new AppConfig({
+      adminToken, ...this, ...values });
   }
 }
