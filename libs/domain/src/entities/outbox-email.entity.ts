@@ -20,8 +20,17 @@ export interface OutboxEmailFields {
   recipientEmail: string;
   subject: string;
   textBody: string;
+  /** HTML alternative of `textBody`, or null for a plain-text-only message. */
+  htmlBody?: string | null;
+  /** ISO 639-1 language the message is written in. */
+  language?: string;
+  /** Sent after its time (e.g. the worker was down): the message says so. */
+  late?: boolean;
   dueAt: Date;
 }
+
+/** How an administrator settled an UNKNOWN or FAILED email: delivery confirmed, or queued once more. */
+export type IncidentResolution = 'CONFIRMED_DELIVERED' | 'RESENT' | 'DISMISSED';
 
 /**
  * An email to send, written in the same transaction as the event that decided it. `dedupeKey` is
@@ -65,6 +74,16 @@ export class OutboxEmail {
   @Property({ type: 'text' })
   textBody: string;
 
+  @Property({ type: 'text', nullable: true })
+  htmlBody: string | null;
+
+  @Property({ type: 'text' })
+  language: string;
+
+  /** True when written after its stage's time had passed (the worker was down): the message is marked late. */
+  @Property({ type: 'boolean' })
+  late: boolean;
+
   @Property({ type: 'text' })
   status: OutboxStatus = 'PENDING';
 
@@ -89,6 +108,13 @@ export class OutboxEmail {
   @Property({ type: 'text', nullable: true })
   lastError: string | null = null;
 
+  /** For an UNKNOWN or FAILED email: how an administrator settled the incident, and when (wall clock). */
+  @Property({ type: 'text', nullable: true })
+  incidentResolution: IncidentResolution | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  incidentResolvedAt: Date | null = null;
+
   constructor(f: OutboxEmailFields) {
     this.request = f.request;
     this.dedupeKey = f.dedupeKey;
@@ -100,6 +126,9 @@ export class OutboxEmail {
     this.recipientEmail = f.recipientEmail;
     this.subject = f.subject;
     this.textBody = f.textBody;
+    this.htmlBody = f.htmlBody ?? null;
+    this.language = f.language ?? 'en';
+    this.late = f.late ?? false;
     this.dueAt = f.dueAt;
   }
 }

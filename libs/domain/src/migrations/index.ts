@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261129170605_initial } from './Migration20261129170605_initial';
 import { Migration20261129180000_case_event_no_truncate } from './Migration20261129180000_case_event_no_truncate';
 import { Migration20261129182443_deadline_extension } from './Migration20261129182443_deadline_extension';
+import { Migration20261129190000_email_delivery } from './Migration20261129190000_email_delivery';
 
 /** Every migration, in order: generated with MikroORM's migrator (CONTRIBUTING.md), reviewed, never edited once committed. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129170605_initial', class: Migration20261129170605_initial },
   { name: 'Migration20261129180000_case_event_no_truncate', class: Migration20261129180000_case_event_no_truncate },
   { name: 'Migration20261129182443_deadline_extension', class: Migration20261129182443_deadline_extension },
+  { name: 'Migration20261129190000_email_delivery', class: Migration20261129190000_email_delivery },
 ];
