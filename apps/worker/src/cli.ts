@@ -1,16 +1,24 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   AppConfig,
   ConfigError,
+  ConflictError,
   DirectoryService,
   DomainModule,
+  HolidayService,
   isCalendarDate,
   migrate,
   migrationNeeded,
+  ormOptions,
   RegisterFormatError,
   RegisterImportService,
   SmtpListener,
+  SnapshotMigrationService,
+  type SnapshotMigrationReport,
   StatisticsService,
+  SystemClock,
   ValidationFailedError,
 } from '@rogatory/domain';
 import { readFileSync } from 'node:fs';
@@ -22,7 +30,10 @@ import { ReplayRangeError, replayRegister, startReplayWorker } from './replay/re
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
-  migrate                                   create the database if needed and apply migrations
+  migrate                                   create the database if needed, apply migrations, then
+                                            migrate-snapshots
+  migrate-snapshots                         bring every stored request to the current workflow machine
+                                            version; flag those it cannot place for an administrator
   migration:check                           exit 1 when entities and migrations disagree
   seed-directory                            load networks, States, central authorities, contact points
   import-register FILE [--replay] [--until YYYY-MM-DD]
@@ -30,6 +41,8 @@ const USAGE = `usage: npm run cli -- <command> [options]
                                             simulated time with reminders and escalations
   statistics --year YYYY [--network CODE] [--format json|csv]
                                             yearly statistics (DOMAIN.md §5)
+  import-holidays FILE                      add the holidays of a CSV (state,date,name) to the
+                                            administrators' table; recomputes open deadlines
   demo [--out DIR]                          replay register-2021.csv to 15 May 2022, report, files in DIR
   mail-catcher [--port N] [--out DIR]       an SMTP server on 127.0.0.1 that keeps every email as .eml
 
@@ -48,6 +61,20 @@ async function withDomain<T>(config: AppConfig, fn: (app: Awaited<ReturnType<typ
     return await fn(app);
   } finally {
     await app.close();
+  }
+}
+
+/**
+ * Migrates every stored snapshot of an older machine version (SnapshotMigrationService.migrateAll), with
+ * PostgreSQL only: a deployment step needs no Redis.
+ */
+async function migrateSnapshots(config: AppConfig): Promise<SnapshotMigrationReport> {
+  Logger.overrideLogger(StderrLogger.forCli()); // no Nest application here: keep stdout for the result
+  const orm = await MikroORM.init(ormOptions(config.databaseUrl));
+  try {
+    return await new SnapshotMigrationService(orm, new SystemClock()).migrateAll();
+  } finally {
+    await orm.close(true);
   }
 }
 
@@ -79,9 +106,11 @@ async function main(argv: string[]): Promise<number> {
   const allowed: Record<string, { options: string[]; positionals: number }> = {
     migrate: { options: [], positionals: 0 },
     'migration:check': { options: [], positionals: 0 },
+    'migrate-snapshots': { options: [], positionals: 0 },
     'seed-directory': { options: [], positionals: 0 },
     'import-register': { options: ['replay', 'until'], positionals: 1 },
     statistics: { options: ['year', 'network', 'format'], positionals: 0 },
+    'import-holidays': { options: [], positionals: 1 },
     demo: { options: ['out', 'until'], positionals: 0 },
     'mail-catcher': { options: ['port', 'out'], positionals: 0 },
   };
@@ -99,9 +128,17 @@ async function main(argv: string[]): Promise<number> {
   const config = AppConfig.fromEnv();
   switch (command) {
     case 'migrate': {
+      // One step for a deployment: the schema, then the stored snapshots (flagged requests are not a failure here).
       const applied = await migrate(config.databaseUrl);
-      process.stdout.write(`${JSON.stringify({ applied })}\n`);
+      const snapshots = await migrateSnapshots(config);
+      process.stdout.write(`${JSON.stringify({ applied, snapshots })}\n`);
       return 0;
+    }
+    case 'migrate-snapshots': {
+      await migrate(config.databaseUrl);
+      const report = await migrateSnapshots(config);
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+      return report.flagged ? 1 : 0;
     }
     case 'migration:check': {
       await migrate(config.databaseUrl);
@@ -139,6 +176,21 @@ async function main(argv: string[]): Promise<number> {
       }
       process.stdout.write(`${JSON.stringify(report)}\n`);
       return report.rejected.length ? 1 : 0;
+    }
+    case 'import-holidays': {
+      const file = positionals[0];
+      if (!file) throw new UsageError('import-holidays needs a FILE');
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+      await migrate(config.databaseUrl);
+      const result = await withDomain(config, (app) => app.get(HolidayService).importCsv(text, `import of ${path.basename(file)}`));
+      process.stdout.write(`${JSON.stringify(result)}
+`);
+      return 0;
     }
     case 'statistics': {
       if (!values.year || !/^\d{4}$/.test(values.year)) throw new UsageError('statistics needs --year YYYY');
@@ -191,7 +243,7 @@ main(process.argv.slice(2))
       log(`error: the file cannot be read as a register: ${err.message}`);
       process.exit(2);
     }
-    if (err instanceof ConfigError || err instanceof ValidationFailedError) {
+    if (err instanceof ConfigError || err instanceof ValidationFailedError || err instanceof ConflictError) {
       log(`error: ${err.message}`);
       process.exit(2);
     }

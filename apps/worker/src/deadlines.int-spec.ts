@@ -93,8 +93,16 @@ describe('deadlines, reminders and escalations (worker, PostgreSQL, Redis, SMTP)
     const reminder = mailsFor('T/DEADLINE/2');
     expect(reminder).toHaveLength(1);
     expect(reminder[0].to).toEqual(['central-authority.ng@example.org']);
-    expect(reminder[0].raw).toContain('Due date: 2021-05-20 (local date in NG)');
-    await runTo('2021-06-04T08:00:00Z'); // level 1 (21 May) and level 2 (4 June)
+    expect(reminder[0].raw).toContain('Due date: Thursday, 20 May 2021 (time zone: Africa/Lagos)');
+    await runTo('2021-06-04T08:00:00Z'); // level 1 (21 May) and level 2 (4 June) at 09:00 in Lagos
+    // Level 2 goes to each contact point at 09:00 in its own State: Nigeria's now, Ghana's (UTC+0) an hour later.
+    expect(mailsFor('T/DEADLINE/2').map((m) => m.to[0])).toEqual([
+      'central-authority.ng@example.org',
+      'central-authority.ng@example.org',
+      'cp1.ng.wacap@example.org',
+      'cp2.ng.wacap@example.org',
+    ]);
+    await runTo('2021-06-04T09:00:00Z');
     const mails = mailsFor('T/DEADLINE/2');
     expect(mails.map((m) => m.raw.match(/X-Rogatory-Level: (\d)/)?.[1])).toEqual(['0', '1', '2', '2', '2', '2']);
     // level 2: the two contact points of Ghana and of Nigeria in WACAP
@@ -120,7 +128,7 @@ describe('deadlines, reminders and escalations (worker, PostgreSQL, Redis, SMTP)
   it('sends no second email when a job runs twice', async () => {
     const r = await transmitted('T/DEADLINE/4');
     const [d] = await requests.openDeadlines(r.id);
-    await runTo(d.stages.find((s) => s.stage === 'LEVEL_2')!.fireAt); // reminder, level 1, level 2 are due
+    await runTo(new Date(Date.parse(d.stages.find((s) => s.stage === 'LEVEL_2')!.fireAt) + 3_600_000).toISOString()); // reminder, level 1, level 2 are due, 09:00 in both States
     const before = mailsFor('T/DEADLINE/4').length;
     expect(before).toBe(6);
     // the same jobs again, through the queue and directly

@@ -27,6 +27,7 @@ describe('worker start-up (Redis, PostgreSQL)', () => {
     expect(
       schedulers.map((s) => ({ key: s.key, every: s.every ?? null, pattern: s.pattern ?? null, tz: s.tz ?? null })).sort((a, b) => a.key.localeCompare(b.key)),
     ).toEqual([
+      { key: 'daily-digest', every: null, pattern: '0 * * * *', tz: 'UTC' },
       { key: 'sweep', every: 1000, pattern: null, tz: null },
       { key: 'yearly-statistics', every: null, pattern: '0 6 1 1 *', tz: 'UTC' },
     ]);
@@ -41,7 +42,7 @@ describe('worker start-up (Redis, PostgreSQL)', () => {
     // the reminder's delayed job disappears from Redis, and the stage is made due now
     const deadlines = app.get<Queue>(getQueueToken(QueueName.Deadlines));
     expect(await deadlines.remove(jobIds.deadlineDue(d.id, 'REMINDER'))).toBe(1);
-    await env.sql(`update deadline set next_fire_at = now() - interval '1 second' where id = $1`, [d.id]);
+    await env.makeStageDue(d.id, new Date(Date.now() - 1000));
     await expectEventually(
       () => expect(env.smtp.received.filter((m) => m.raw.includes('BOOT/1')).map((m) => m.to[0])).toEqual(['central-authority.ge@example.org']),
       15_000,

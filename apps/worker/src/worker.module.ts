@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig, DomainModule, JobName, QueueName, YEARLY_STATISTICS_CRON, type DomainModuleOptions } from '@rogatory/domain';
+import { AppConfig, DAILY_DIGEST_CRON, DomainModule, JobName, QueueName, YEARLY_STATISTICS_CRON, type DomainModuleOptions } from '@rogatory/domain';
 import { Queue } from 'bullmq';
 import { DeadlinesProcessor } from './processors/deadlines.processor';
 import { checkHandlers } from './processors/job-handler';
@@ -33,7 +33,9 @@ class WorkerBootstrap implements OnApplicationBootstrap, OnApplicationShutdown {
     checkHandlers([this.deadlines, this.outbox, this.maintenance]);
     if (!this.schedulers) return;
     await this.registerSchedulers();
-    this.logger.log(`schedulers: sweep every ${this.config.sweepSeconds} s, yearly statistics "${YEARLY_STATISTICS_CRON}" UTC`);
+    this.logger.log(
+      `schedulers: sweep every ${this.config.sweepSeconds} s, yearly statistics "${YEARLY_STATISTICS_CRON}" UTC, daily digests "${DAILY_DIGEST_CRON}" UTC`,
+    );
     // Job schedulers live in Redis: should Redis lose its data, they are registered again here (idempotent),
     // so the sweeper comes back by itself and re-queues what was lost.
     this.watchdog = setInterval(() => {
@@ -53,6 +55,7 @@ class WorkerBootstrap implements OnApplicationBootstrap, OnApplicationShutdown {
       { pattern: YEARLY_STATISTICS_CRON, tz: 'UTC' },
       { name: JobName.YearlyStatistics, data: {} },
     );
+    await this.maintenanceQueue.upsertJobScheduler('daily-digest', { pattern: DAILY_DIGEST_CRON, tz: 'UTC' }, { name: JobName.DailyDigest, data: {} });
   }
 }
 

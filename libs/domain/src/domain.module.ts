@@ -5,18 +5,25 @@ import { Global, Injectable, Module, type DynamicModule, type OnApplicationBoots
 import { Clock, SystemClock } from './clock';
 import { AppConfig } from './config/app-config';
 import { DeadlineRunner } from './deadlines/deadline-runner.service';
+import { DeadlinePolicyService } from './deadlines/deadline-policy.service';
+import { HolidayService } from './holidays/holiday.service';
 import { DeadlineService } from './deadlines/deadline.service';
 import { DirectoryService } from './directory/directory.service';
 import { RegisterImportService } from './import/register-import.service';
 import { ormOptions } from './mikro-orm.config';
 import { MailDriver, SmtpMailDriver } from './notifications/mail-driver';
 import { NotificationService } from './notifications/notification.service';
+import { DigestService } from './notifications/digest.service';
+import { NotificationModeService } from './notifications/notification-mode.service';
 import { OutboxService } from './notifications/outbox.service';
 import { JobDispatcher } from './queues/job-dispatcher.service';
 import { QueueName } from './queues/queues';
 import { redisConnection } from './queues/redis-connection';
 import { MlaRequestService } from './requests/mla-request.service';
+import { SnapshotMigrationService } from './requests/snapshot-migration.service';
 import { StatisticsService } from './statistics/statistics.service';
+import { IncidentService } from './metrics/incident.service';
+import { MetricsService } from './metrics/metrics.service';
 
 export interface DomainModuleOptions {
   config: AppConfig;
@@ -29,13 +36,20 @@ export interface DomainModuleOptions {
 const SERVICES = [
   DirectoryService,
   NotificationService,
+  DigestService,
+  NotificationModeService,
   DeadlineService,
+  DeadlinePolicyService,
+  HolidayService,
   JobDispatcher,
   MlaRequestService,
+  SnapshotMigrationService,
   DeadlineRunner,
   OutboxService,
   StatisticsService,
   RegisterImportService,
+  MetricsService,
+  IncidentService,
 ];
 
 /** Waits for every queue's Redis connection at start-up: fails fast when Redis is unreachable, and closes cleanly. */

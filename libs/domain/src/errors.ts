@@ -57,3 +57,10 @@ export class EventNotAllowedError extends DomainError {
     );
   }
 }
+
+/** The change collides with the current data (e.g. a holiday already entered, a policy version added meanwhile): HTTP 409. */
+export class ConflictError extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('CONFLICT', message, details);
+  }
+}

@@ -112,17 +112,40 @@ export interface Milestones {
   transmittedOn: string | null;
   acknowledgedOn: string | null;
   acknowledgementInferred: boolean;
+  /** First consultation of the requesting State (UNTOC art. 18(26)); since machine version 2. */
+  consultedOn: string | null;
   executedOn: string | null;
   closedOn: string | null;
+}
+
+/** A consultation of the requesting State by the requested one (UNTOC art. 18(26)). */
+export interface Consultation {
+  /** Calendar date of its `consultationOpened`. */
+  openedOn: string;
+  /** What is consulted on (e.g. the conditions assistance could be granted under), when given. */
+  subject: string | null;
+}
+
+/** A refusal (UNTOC art. 18(21) ground, 18(23) reasons) and the consultation it followed (18(26)). */
+export interface Refusal {
+  ground: RefusalGround;
+  reasons: string;
+  /**
+   * Opening date of the consultation the refusal came out of. Always set by machine version 2; null for
+   * a refusal recorded by version 1, which did not require one.
+   */
+  consultedOn: string | null;
 }
 
 export interface MlaRequestContext extends MlaRequestInput {
   channel: Channel | null;
   suggestedDeadline: SuggestedDeadline | null;
   outcome: Outcome | null;
-  refusal: { ground: RefusalGround; reasons: string } | null;
+  refusal: Refusal | null;
   conditions: string | null;
   milestones: Milestones;
+  /** The consultation in progress (state `consultation`), null otherwise; the first one's date is `milestones.consultedOn`. */
+  consultation: Consultation | null;
   deadlines: Partial<Record<DeadlineStep, OpenDeadline>>;
   /** Where additional information or a consultation was asked from, to return there. */
   returnTo: 'ASSESSMENT' | 'EXECUTION' | null;

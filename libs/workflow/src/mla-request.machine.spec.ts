@@ -3,6 +3,7 @@ import {
   applyEvent,
   persistRequest,
   restoreRequest,
+  SnapshotMigrationRequiredError,
   startRequest,
   type Actor,
   type MlaRequestEvent,
@@ -40,6 +41,7 @@ function run(s: MlaRequestSnapshot, events: MlaRequestEvent[]): MlaRequestSnapsh
 const transmit = (p: Record<string, unknown> = {}) => ev('requestTransmitted', REQUESTING, { channel: 'CENTRAL_AUTHORITY', ...p });
 const ack = () => ev('receiptAcknowledged', REQUESTED);
 const accept = () => ev('requestAccepted', REQUESTED, { executingAuthority: 'Accra Police' });
+const consult = (subject?: string) => ev('consultationOpened', REQUESTED, subject ? { subject } : {});
 const postpone = () => ev('executionPostponed', REQUESTED, { reasons: 'ongoing domestic investigation' });
 const refuse = () => ev('requestRefused', REQUESTED, { ground: 'ESSENTIAL_INTERESTS', reasons: 'national security' });
 
@@ -52,9 +54,9 @@ const PATHS: Record<string, () => MlaRequestEvent[]> = {
   awaitingAdditionalInformation: () => [transmit(), ack(), ev('additionalInformationRequested', REQUESTED)],
   consultation: () => [transmit(), ack(), ev('consultationOpened', REQUESTED)],
   inExecution: () => [transmit(), ack(), accept()],
-  postponed: () => [transmit(), ack(), accept(), postpone()],
+  postponed: () => [transmit(), ack(), accept(), consult(), postpone()],
   executed: () => [transmit(), ack(), accept(), ev('executionCompleted', REQUESTED, { partial: false })],
-  closed: () => [transmit(), ack(), refuse()],
+  closed: () => [transmit(), ack(), consult(), refuse()],
 };
 
 describe('MLA request machine: every state is reachable', () => {
@@ -66,7 +68,7 @@ describe('MLA request machine: every state is reachable', () => {
   it.each([
     ['EXECUTED', [transmit(), ack(), accept(), ev('executionCompleted', REQUESTED, { partial: false }), ev('caseClosed', REQUESTING)]],
     ['PARTIALLY_EXECUTED', [transmit(), ack(), accept(), ev('executionCompleted', REQUESTED, { partial: true }), ev('caseClosed', REQUESTED)]],
-    ['REFUSED', [transmit(), ack(), refuse()]],
+    ['REFUSED', [transmit(), ack(), consult(), refuse()]],
     ['WITHDRAWN', [transmit(), ev('requestWithdrawn', REQUESTING, { reasons: 'no longer required' })]],
     ['LAPSED', [transmit(), ev('requestLapsed', REQUESTING)]],
   ] as const)('closes with outcome %s', (outcome, events) => {
@@ -80,7 +82,7 @@ describe('MLA request machine: every state is reachable', () => {
 });
 
 describe('MLA request machine: guards both ways', () => {
-  const underAssessment = () => run(start(), [transmit(), ack()]);
+  const consulting = () => run(start(), [transmit(), ack(), consult()]);
 
   it.each([
     ['without reasons', { ground: 'ESSENTIAL_INTERESTS', reasons: '' }, false],
@@ -89,9 +91,9 @@ describe('MLA request machine: guards both ways', () => {
     ['with an unknown ground', { ground: 'BECAUSE', reasons: 'national security' }, false],
     ['with a ground and reasons', { ground: 'DOMESTIC_LAW_PROHIBITS', reasons: 'no dual criminality' }, true],
   ])('refusal %s (18(21), 18(23))', (_label, payload, accepted) => {
-    const r = applyEvent(underAssessment(), ev('requestRefused', REQUESTED, payload));
+    const r = applyEvent(consulting(), ev('requestRefused', REQUESTED, payload));
     expect(r.accepted).toBe(accepted);
-    expect(r.state).toBe(accepted ? 'closed' : 'underAssessment');
+    expect(r.state).toBe(accepted ? 'closed' : 'consultation');
   });
 
   it.each([
@@ -127,7 +129,7 @@ describe('MLA request machine: guards both ways', () => {
   });
 
   it('a postponement needs reasons (18(25))', () => {
-    const s = run(start(), [transmit(), ack(), accept()]);
+    const s = run(start(), [transmit(), ack(), accept(), consult()]);
     expect(applyEvent(s, ev('executionPostponed', REQUESTED, { reasons: '' })).accepted).toBe(false);
     expect(applyEvent(s, postpone()).accepted).toBe(true);
   });
@@ -216,10 +218,18 @@ describe('MLA request machine: roles', () => {
     for (const a of [REQUESTING, REQUESTED, CONTACT_POINT, SECRETARIAT]) expect(allowedEvents(s, a)).toEqual([]);
   });
 
-  it('lists what the requested central authority may do under assessment', () => {
+  it('lists what the requested central authority may do under assessment: no refusal before a consultation (18(26))', () => {
     expect(allowedEvents(run(start(), PATHS.underAssessment()), REQUESTED).sort()).toEqual(
-      ['additionalInformationRequested', 'consultationOpened', 'requestAccepted', 'requestLapsed', 'requestRefused'].sort(),
+      ['additionalInformationRequested', 'consultationOpened', 'requestAccepted', 'requestLapsed'].sort(),
     );
+  });
+
+  it.each([
+    ['inExecution', ['additionalInformationRequested', 'consultationOpened', 'executionCompleted', 'requestLapsed']],
+    ['postponed', ['consultationOpened', 'executionResumed', 'postponementReviewed', 'requestLapsed']],
+    ['consultation', ['requestAccepted', 'requestLapsed', 'requestRefused']],
+  ])('lists what the requested central authority may do in %s', (state, expected) => {
+    expect(allowedEvents(run(start(), PATHS[state]()), REQUESTED).sort()).toEqual([...expected].sort());
   });
 });
 
@@ -282,6 +292,12 @@ describe('MLA request machine: persistence', () => {
     expect(() => restoreRequest(json)).toThrow('machine version 99');
   });
 
+  it('a snapshot of an older machine version is not run as it is: it must be migrated first', () => {
+    const json = { ...persistRequest(run(start(), PATHS.inExecution())), machineVersion: 1 };
+    expect(() => restoreRequest(json)).toThrow(SnapshotMigrationRequiredError);
+    expect(() => restoreRequest(json)).toThrow('migrate it to version 2 first');
+  });
+
   it('records milestones with the dates of the events, and marks an inferred acknowledgement', () => {
     const t = transmit();
     const a = { ...ack(), inferred: true };
@@ -320,5 +336,92 @@ describe('MLA request machine: scope of contact points and of executed cases', (
     const s = run(start(), PATHS.executed());
     expect(allowedEvents(s, REQUESTING)).toEqual(['caseClosed']);
     expect(allowedEvents(s, REQUESTED)).toEqual(['caseClosed']);
+  });
+});
+
+describe('MLA request machine: consultation before a refusal or a postponement (UNTOC art. 18(26), version 2)', () => {
+  const from = (state: string) => run(start(), PATHS[state]());
+
+  it.each([
+    ['underAssessment', false],
+    ['awaitingAdditionalInformation', false],
+    ['inExecution', false],
+    ['postponed', false],
+    ['consultation', true],
+  ])('a refusal in %s is accepted: %s', (state, accepted) => {
+    expect(applyEvent(from(state), refuse()).accepted).toBe(accepted);
+  });
+
+  it.each([
+    ['inExecution', false],
+    ['consultation opened during execution', true],
+    ['consultation opened during assessment', false], // nothing to postpone yet
+  ])('a postponement in %s is accepted: %s', (label, accepted) => {
+    const s =
+      label === 'inExecution'
+        ? from('inExecution')
+        : run(start(), label.endsWith('execution') ? [transmit(), ack(), accept(), consult()] : [transmit(), ack(), consult()]);
+    expect(applyEvent(s, postpone()).accepted).toBe(accepted);
+  });
+
+  it('a postponed request is refused through a consultation opened from the postponement', () => {
+    const consulting = applyEvent(from('postponed'), consult('refusal considered'));
+    expect(consulting.state).toBe('consultation');
+    // the postponement stands meanwhile: execution clock paused, review still owed
+    expect(consulting.effects).toEqual([]);
+    expect(consulting.snapshot.context.deadlines).toMatchObject({ EXECUTION: { paused: true }, POSTPONEMENT_REVIEW: { paused: false } });
+    const refused = applyEvent(consulting.snapshot, refuse());
+    expect([refused.state, refused.snapshot.context.outcome]).toEqual(['closed', 'REFUSED']);
+    expect(refused.snapshot.context.deadlines).toEqual({});
+  });
+
+  it('accepting after a consultation opened from a postponement ends the postponement; postponing again restarts its review', () => {
+    const consulting = run(from('postponed'), [consult()]);
+    const accepted = applyEvent(consulting, ev('requestAccepted', REQUESTED, { conditions: 'witness heard by video link only' }));
+    expect(accepted.state).toBe('inExecution');
+    expect(accepted.effects).toEqual([
+      { type: 'deadline.closed', step: 'POSTPONEMENT_REVIEW', reason: 'DONE' },
+      expect.objectContaining({ type: 'deadline.resumed', step: 'EXECUTION' }),
+    ]);
+    expect(accepted.snapshot.context.conditions).toBe('witness heard by video link only');
+    const postponedAgain = applyEvent(consulting, postpone());
+    expect(postponedAgain.state).toBe('postponed');
+    expect(postponedAgain.effects.map((e) => `${e.type}:${'step' in e ? e.step : ''}`)).toEqual([
+      'deadline.closed:POSTPONEMENT_REVIEW',
+      'deadline.opened:POSTPONEMENT_REVIEW',
+    ]);
+  });
+
+  it('keeps the deadline effects of a consultation: assessment deadline closed, execution clock running', () => {
+    expect(applyEvent(from('underAssessment'), consult()).effects).toEqual([{ type: 'deadline.closed', step: 'ASSESSMENT', reason: 'DONE' }]);
+    const duringExecution = applyEvent(from('inExecution'), consult());
+    expect(duringExecution.effects).toEqual([]);
+    expect(duringExecution.snapshot.context.deadlines.EXECUTION?.paused).toBe(false);
+    // postponing from that consultation pauses the execution clock and opens the review, as in version 1
+    expect(applyEvent(duringExecution.snapshot, postpone()).effects.map((e) => `${e.type}:${'step' in e ? e.step : ''}`)).toEqual([
+      'deadline.paused:EXECUTION',
+      'deadline.opened:POSTPONEMENT_REVIEW',
+    ]);
+  });
+
+  it('records the consultation in progress, the first one as a milestone, and the one a refusal came out of', () => {
+    const c1 = consult('conditions on the use of the evidence');
+    let s = run(start(), [transmit(), ack(), c1]);
+    expect(s.context.consultation).toEqual({ openedOn: c1.occurredOn, subject: 'conditions on the use of the evidence' });
+    expect(s.context.milestones.consultedOn).toBe(c1.occurredOn);
+    s = run(s, [ev('requestAccepted', REQUESTED, { conditions: 'use limited to case 12/2021' })]);
+    expect([s.context.consultation, s.context.milestones.consultedOn]).toEqual([null, c1.occurredOn]);
+    const c2 = consult();
+    s = run(s, [c2]);
+    expect([s.context.consultation, s.context.milestones.consultedOn]).toEqual([{ openedOn: c2.occurredOn, subject: null }, c1.occurredOn]);
+    s = run(s, [refuse()]);
+    expect(s.context.refusal).toEqual({ ground: 'ESSENTIAL_INTERESTS', reasons: 'national security', consultedOn: c2.occurredOn });
+    expect(s.context.consultation).toBeNull();
+  });
+
+  it('a withdrawal during a consultation ends it', () => {
+    const s = run(from('consultation'), [ev('requestWithdrawn', REQUESTING)]);
+    expect([s.value, s.context.outcome, s.context.consultation]).toEqual(['closed', 'WITHDRAWN', null]);
+    expect(s.context.milestones.consultedOn).not.toBeNull();
   });
 });

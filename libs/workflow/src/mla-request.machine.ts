@@ -3,8 +3,17 @@ import { CHANNELS, REFUSAL_GROUNDS, type Outcome } from './codes';
 import { DEFAULT_DEADLINE_POLICY, nextStage, STAGES, stageLevel, type DeadlineStep } from './deadline-policy';
 import type { MlaRequestContext, MlaRequestEffect, MlaRequestEvent, MlaRequestInput } from './mla-request.events';
 
-/** Stored with every snapshot; a newer machine migrates older snapshots explicitly. */
-export const MLA_REQUEST_MACHINE_VERSION = 1;
+/**
+ * Stored with every snapshot; a newer machine migrates older snapshots explicitly
+ * (mla-request.migration.ts).
+ *
+ * - 1: the first machine.
+ * - 2: consultation is compulsory before a refusal or a postponement (UNTOC art. 18(26)):
+ *   `requestRefused` and `executionPostponed` only from `consultation`, which a postponed request may
+ *   now open; the context records the consultation (`consultation`, `milestones.consultedOn`,
+ *   `refusal.consultedOn`).
+ */
+export const MLA_REQUEST_MACHINE_VERSION = 2;
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Transmitted, not yet executed nor closed: withdrawal, lapse and progress enquiries apply. */
@@ -20,8 +29,10 @@ type E<T extends MlaRequestEvent['type']> = Extract<MlaRequestEvent, { type: T }
  *   `closed` with that outcome; `executed` waits for `caseClosed` (results transmitted, then closed).
  * - Guards enforce who may send each event (the requesting or the requested central authority, a
  *   contact point or the programme, the system) and the rules of article 18: a refusal names a ground
- *   and gives reasons (18(21), 18(23)); withdrawal only by the requesting side (18(24)); an urgent
- *   oral request waits for written confirmation before it can be acknowledged (18(14)).
+ *   and gives reasons (18(21), 18(23)); the requested State consults the requesting one before refusing
+ *   or postponing (18(26)): both are accepted only in `consultation`, opened from assessment, execution
+ *   or a postponement; withdrawal only by the requesting side (18(24)); an urgent oral request waits for
+ *   written confirmation before it can be acknowledged (18(14)).
  * - Side effects are only emitted (`MlaRequestEffect`): deadlines opened, closed, paused, resumed and
  *   notifications requested. No timers, no I/O.
  * - `deadlineReached` (sent by the system when a deadline stage falls due) is accepted once per
@@ -56,12 +67,8 @@ export const mlaRequestMachine = setup({
       const e = event as E<'requestRefused'>;
       return e.actor.role === 'CENTRAL_AUTHORITY' && e.actor.state === context.requestedState && REFUSAL_GROUNDS.includes(e.ground) && hasText(e.reasons);
     },
-    /** UNTOC art. 18(25): postponement by the requested side, with its reasons. */
+    /** UNTOC art. 18(25): postponement of an execution by the requested side, with its reasons (after consultation, 18(26)). */
     validPostponement: ({ context, event }) => {
-      const e = event as E<'executionPostponed'>;
-      return e.actor.role === 'CENTRAL_AUTHORITY' && e.actor.state === context.requestedState && hasText(e.reasons);
-    },
-    validPostponementFromConsultation: ({ context, event }) => {
       const e = event as E<'executionPostponed'>;
       return context.executionStarted && e.actor.role === 'CENTRAL_AUTHORITY' && e.actor.state === context.requestedState && hasText(e.reasons);
     },
@@ -178,9 +185,18 @@ export const mlaRequestMachine = setup({
       });
       enqueue.emit({ type: 'deadline.opened', step: 'EXECUTION', from: event.occurredAt, ...(dueOn ? { dueOn } : {}) });
     }),
-    recordRefusal: assign(({ event }) => {
+    /** UNTOC art. 18(26): the consultation in progress, and the first one's date as a milestone. */
+    openConsultation: assign(({ context, event }) => {
+      const subject = (event as E<'consultationOpened'>).subject;
+      return {
+        consultation: { openedOn: event.occurredOn, subject: hasText(subject) ? (subject as string) : null },
+        milestones: { ...context.milestones, consultedOn: context.milestones.consultedOn ?? event.occurredOn },
+      };
+    }),
+    endConsultation: assign({ consultation: null }),
+    recordRefusal: assign(({ context, event }) => {
       const e = event as E<'requestRefused'>;
-      return { refusal: { ground: e.ground, reasons: e.reasons } };
+      return { refusal: { ground: e.ground, reasons: e.reasons, consultedOn: context.consultation?.openedOn ?? null } };
     }),
     recordExecution: assign(({ context, event }) => ({
       partiallyExecuted: (event as E<'executionCompleted'>).partial === true,
@@ -189,6 +205,7 @@ export const mlaRequestMachine = setup({
     close: assign(({ context, event }, params: { outcome: Outcome | 'FROM_EXECUTION' }) => ({
       outcome: params.outcome === 'FROM_EXECUTION' ? (context.partiallyExecuted ? ('PARTIALLY_EXECUTED' as const) : ('EXECUTED' as const)) : params.outcome,
       milestones: { ...context.milestones, closedOn: event.occurredOn },
+      consultation: null,
     })),
   },
 }).createMachine({
@@ -206,9 +223,11 @@ export const mlaRequestMachine = setup({
       transmittedOn: null,
       acknowledgedOn: null,
       acknowledgementInferred: false,
+      consultedOn: null,
       executedOn: null,
       closedOn: null,
     },
+    consultation: null,
     deadlines: {},
     returnTo: null,
     executionStarted: false,
@@ -283,20 +302,16 @@ export const mlaRequestMachine = setup({
             { type: 'openDeadline', params: { step: 'ADDITIONAL_INFORMATION' } },
           ],
         },
+        // UNTOC art. 18(26): a refusal goes through a consultation first.
         consultationOpened: {
           guard: 'byRequestedCA',
           target: 'consultation',
-          actions: [assign({ returnTo: 'ASSESSMENT' as const }), { type: 'closeDeadline', params: { step: 'ASSESSMENT' } }],
+          actions: [assign({ returnTo: 'ASSESSMENT' as const }), 'openConsultation', { type: 'closeDeadline', params: { step: 'ASSESSMENT' } }],
         },
         requestAccepted: {
           guard: 'byRequestedCA',
           target: 'inExecution',
           actions: [{ type: 'closeDeadline', params: { step: 'ASSESSMENT' } }, 'openExecution'],
-        },
-        requestRefused: {
-          guard: 'validRefusal',
-          target: 'refused',
-          actions: ['recordRefusal', 'closeAllDeadlines', { type: 'close', params: { outcome: 'REFUSED' } }],
         },
       },
     },
@@ -323,22 +338,37 @@ export const mlaRequestMachine = setup({
         ],
       },
     },
-    /** UNTOC art. 18(26): consultation before a refusal or a postponement; conditions recorded. */
+    /**
+     * UNTOC art. 18(26): the requested State consults the requesting one before refusing or postponing,
+     * on whether assistance may be granted subject to conditions. The only state a refusal or a
+     * postponement is accepted from. Ends with acceptance (conditions recorded), a postponement (of an
+     * execution already started) or a refusal. Opened from a postponement, the postponement stands
+     * meanwhile: execution clock paused, reviews still owed.
+     */
     consultation: {
       on: {
         requestAccepted: [
           {
             guard: and(['byRequestedCA', 'returnsToExecution']),
             target: 'inExecution',
-            actions: assign(({ event }) => ({ conditions: (event as E<'requestAccepted'>).conditions ?? null })),
+            actions: [
+              assign(({ event }) => ({ conditions: (event as E<'requestAccepted'>).conditions ?? null })),
+              'endConsultation',
+              // Opened from a postponement: accepting ends it (no effect when opened from execution).
+              { type: 'closeDeadline', params: { step: 'POSTPONEMENT_REVIEW' } },
+              { type: 'resumeDeadline', params: { step: 'EXECUTION' } },
+            ],
           },
-          { guard: 'byRequestedCA', target: 'inExecution', actions: 'openExecution' },
+          { guard: 'byRequestedCA', target: 'inExecution', actions: ['openExecution', 'endConsultation'] },
         ],
         executionPostponed: {
-          guard: 'validPostponementFromConsultation',
+          guard: 'validPostponement',
           target: 'postponed',
           actions: [
+            'endConsultation',
             { type: 'pauseDeadline', params: { step: 'EXECUTION' } },
+            // Postponed again after a consultation opened from a postponement: the review period starts anew.
+            { type: 'closeDeadline', params: { step: 'POSTPONEMENT_REVIEW' } },
             { type: 'openDeadline', params: { step: 'POSTPONEMENT_REVIEW' } },
           ],
         },
@@ -360,24 +390,12 @@ export const mlaRequestMachine = setup({
             { type: 'openDeadline', params: { step: 'ADDITIONAL_INFORMATION' } },
           ],
         },
-        consultationOpened: { guard: 'byRequestedCA', target: 'consultation', actions: assign({ returnTo: 'EXECUTION' as const }) },
-        executionPostponed: {
-          guard: 'validPostponement',
-          target: 'postponed',
-          actions: [
-            { type: 'pauseDeadline', params: { step: 'EXECUTION' } },
-            { type: 'openDeadline', params: { step: 'POSTPONEMENT_REVIEW' } },
-          ],
-        },
+        // UNTOC art. 18(26): a postponement or a refusal goes through a consultation first; the execution clock runs on.
+        consultationOpened: { guard: 'byRequestedCA', target: 'consultation', actions: [assign({ returnTo: 'EXECUTION' as const }), 'openConsultation'] },
         executionCompleted: {
           guard: 'byRequestedCA',
           target: 'executed',
           actions: ['recordExecution', { type: 'closeDeadline', params: { step: 'EXECUTION' } }, 'closeAllDeadlines'],
-        },
-        requestRefused: {
-          guard: 'validRefusal',
-          target: 'refused',
-          actions: ['recordRefusal', 'closeAllDeadlines', { type: 'close', params: { outcome: 'REFUSED' } }],
         },
       },
     },
@@ -399,11 +417,8 @@ export const mlaRequestMachine = setup({
             { type: 'openDeadline', params: { step: 'POSTPONEMENT_REVIEW' } },
           ],
         },
-        requestRefused: {
-          guard: 'validRefusal',
-          target: 'refused',
-          actions: ['recordRefusal', 'closeAllDeadlines', { type: 'close', params: { outcome: 'REFUSED' } }],
-        },
+        // UNTOC art. 18(26): refusing a postponed request takes a consultation first; the postponement stands meanwhile.
+        consultationOpened: { guard: 'byRequestedCA', target: 'consultation', actions: [assign({ returnTo: 'EXECUTION' as const }), 'openConsultation'] },
       },
     },
     /** Results transmitted; closing records the outcome EXECUTED or PARTIALLY_EXECUTED. */

@@ -27,11 +27,23 @@ export interface TransitionResult {
   effects: MlaRequestEffect[];
 }
 
-/** Thrown when a stored snapshot was written by a machine version this code cannot place. */
+/** Thrown when a stored snapshot was written by a machine version this code cannot place (unknown, or newer). */
 export class UnknownMachineVersionError extends Error {
-  readonly code = 'UNKNOWN_MACHINE_VERSION';
+  readonly code: string = 'UNKNOWN_MACHINE_VERSION';
   constructor(readonly found: number) {
     super(`snapshot written by machine version ${found}; this code runs version ${MLA_REQUEST_MACHINE_VERSION}`);
+  }
+}
+
+/**
+ * Thrown when a stored snapshot was written by an older machine version: it must go through
+ * `migrateSnapshot` (with the request's history) before it runs, never be run as it is.
+ */
+export class SnapshotMigrationRequiredError extends UnknownMachineVersionError {
+  override readonly code = 'SNAPSHOT_MIGRATION_REQUIRED';
+  constructor(found: number) {
+    super(found);
+    this.message = `snapshot written by machine version ${found}; migrate it to version ${MLA_REQUEST_MACHINE_VERSION} first (migrateSnapshot)`;
   }
 }
 
@@ -41,9 +53,16 @@ export function startRequest(input: MlaRequestInput): TransitionResult {
   return { accepted: true, snapshot, state: String(snapshot.value), effects: effectsOf(actions) };
 }
 
-/** Rebuilds a snapshot from its stored JSON. Throws UnknownMachineVersionError for another version. */
+/**
+ * Rebuilds a snapshot from its stored JSON, of the current machine version only: an older snapshot is
+ * never run as it is. Throws SnapshotMigrationRequiredError for an older version (place it with
+ * `migrateSnapshot` first), UnknownMachineVersionError for any other version; XState's error when the
+ * state name is not one of the machine.
+ */
 export function restoreRequest(persisted: PersistedMlaRequest): MlaRequestSnapshot {
-  if (persisted.machineVersion !== MLA_REQUEST_MACHINE_VERSION) throw new UnknownMachineVersionError(persisted.machineVersion);
+  const v = persisted.machineVersion;
+  if (Number.isInteger(v) && v >= 1 && v < MLA_REQUEST_MACHINE_VERSION) throw new SnapshotMigrationRequiredError(v);
+  if (v !== MLA_REQUEST_MACHINE_VERSION) throw new UnknownMachineVersionError(v);
   return mlaRequestMachine.resolveState({ value: persisted.value, context: persisted.context });
 }
 

@@ -1,19 +1,30 @@
 import { HttpException, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 
-/** A request with a body must send it as JSON: anything else is 415 (problem+json naming Content-Type). */
+/** Route metadata (`@SetMetadata(ACCEPTS_CSV, true)`): the route takes a `text/csv` body instead of JSON. */
+export const ACCEPTS_CSV = 'rogatory:accepts-csv';
+
+/**
+ * A request with a body must send it as JSON: anything else is 415 (problem+json naming Content-Type).
+ * A route marked with {@link ACCEPTS_CSV} takes `text/csv` instead (and only that).
+ */
 @Injectable()
 export class JsonBodyGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<Request>();
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (!hasBody || !['POST', 'PUT', 'PATCH'].includes(req.method)) return true;
-    if (req.is('application/json')) return true;
+    const csv = this.reflector.get<boolean | undefined>(ACCEPTS_CSV, context.getHandler()) === true;
+    if (csv ? req.is('text/csv') : req.is('application/json')) return true;
+    const wanted = csv ? 'text/csv' : 'application/json';
     throw new HttpException(
       {
-        message: `the body must be application/json, got ${req.headers['content-type'] ?? 'no Content-Type'}`,
+        message: `the body must be ${wanted}, got ${req.headers['content-type'] ?? 'no Content-Type'}`,
         code: 'UNSUPPORTED_MEDIA_TYPE',
-        errors: [{ field: 'Content-Type', reason: 'must be application/json' }],
+        errors: [{ field: 'Content-Type', reason: `must be ${wanted}` }],
       },
       415,
     );

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { CaseEvent, Deadline, MlaRequest } from '@rogatory/domain';
-import type { Actor, MlaRequestEventType } from '@rogatory/workflow';
+import { allowedEvents, type Actor, type MlaRequestSnapshot } from '@rogatory/workflow';
 
 export class DeadlineView {
   @ApiProperty() id!: string;
@@ -13,6 +13,8 @@ export class DeadlineView {
   @ApiPropertyOptional({ nullable: true, example: 'LEVEL_1' }) nextStage!: string | null;
   @ApiPropertyOptional({ nullable: true, description: 'UTC instant the next reminder or escalation goes out' }) nextFireAt!: string | null;
   @ApiProperty({ type: [String] }) sentStages!: string[];
+  @ApiProperty({ description: "The network's deadline policy version the deadline was opened with (0: default of DOMAIN.md §4)", example: 0 })
+  policyVersion!: number;
 }
 
 export class AllowedEventsView {
@@ -34,6 +36,12 @@ export class RequestSummaryView {
   @ApiPropertyOptional({ nullable: true }) outcome!: string | null;
   @ApiProperty({ description: 'Optimistic-lock version; send it back in If-Match' }) version!: number;
   @ApiPropertyOptional({ nullable: true }) transmittedOn!: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'Why an administrator must look at this request (its stored snapshot cannot be placed in the current machine); it takes no event meanwhile',
+  })
+  attention!: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'When the request was flagged' }) attentionSince!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 }
@@ -43,10 +51,18 @@ export class RequestView extends RequestSummaryView {
   @ApiProperty({ type: [String] }) offences!: string[];
   @ApiProperty({ type: [String] }) measures!: string[];
   @ApiPropertyOptional({ nullable: true }) subject!: string | null;
-  @ApiProperty() machineVersion!: number;
+  @ApiProperty({ description: 'Version of the workflow machine that wrote the stored snapshot' }) machineVersion!: number;
   @ApiPropertyOptional({ nullable: true }) channel!: string | null;
   @ApiPropertyOptional({ nullable: true }) suggestedDeadline!: { date: string; reasons?: string } | null;
-  @ApiPropertyOptional({ nullable: true }) refusal!: { ground: string; reasons: string } | null;
+  @ApiPropertyOptional({ nullable: true, description: 'Ground (18(21)), reasons (18(23)) and the date of the consultation it followed (18(26))' }) refusal!: {
+    ground: string;
+    reasons: string;
+    consultedOn?: string | null;
+  } | null;
+  @ApiPropertyOptional({ nullable: true, description: 'Consultation in progress (UNTOC art. 18(26)): opening date and subject' }) consultation!: {
+    openedOn: string;
+    subject: string | null;
+  } | null;
   @ApiProperty({ description: 'Calendar dates of the milestones (DOMAIN.md §5)' }) milestones!: Record<string, string | boolean | null>;
   @ApiProperty() listedForPlenary!: boolean;
   @ApiProperty({ type: AllowedEventsView }) allowedEvents!: AllowedEventsView;
@@ -86,13 +102,21 @@ export function summaryView(r: MlaRequest): RequestSummaryView {
     outcome: r.outcome,
     version: r.version,
     transmittedOn: r.transmittedOn,
+    attention: r.attention,
+    attentionSince: r.attentionSince?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };
 }
 
-export function requestView(r: MlaRequest, deadlines: Deadline[], allowed: (a: Actor) => MlaRequestEventType[], now: Date): RequestView {
-  const c = r.snapshot.context;
+/**
+ * The request as the API shows it. `snapshot`: the request placed in the current machine
+ * (MlaRequestService.placedSnapshot), or null when it is flagged for an administrator: then no event is
+ * allowed and the stored context is shown as it is.
+ */
+export function requestView(r: MlaRequest, snapshot: MlaRequestSnapshot | null, deadlines: Deadline[], now: Date): RequestView {
+  const c = snapshot?.context ?? r.snapshot.context;
+  const allowed = (a: Actor) => (snapshot ? allowedEvents(snapshot, a) : []);
   return {
     ...summaryView(r),
     legalBasis: r.legalBasis,
@@ -103,6 +127,7 @@ export function requestView(r: MlaRequest, deadlines: Deadline[], allowed: (a: A
     channel: c.channel,
     suggestedDeadline: c.suggestedDeadline,
     refusal: c.refusal,
+    consultation: c.consultation ?? null,
     milestones: { ...c.milestones },
     listedForPlenary: r.listedForPlenary,
     allowedEvents: {
@@ -122,6 +147,7 @@ export function requestView(r: MlaRequest, deadlines: Deadline[], allowed: (a: A
       nextStage: d.nextStage,
       nextFireAt: d.nextFireAt?.toISOString() ?? null,
       sentStages: d.sentStages,
+      policyVersion: d.policy.version,
     })),
   };
 }

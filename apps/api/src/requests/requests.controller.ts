@@ -34,7 +34,7 @@ export class RequestsController {
   ) {}
 
   private async view(r: MlaRequest): Promise<RequestView> {
-    return requestView(r, await this.requests.openDeadlines(r.id), (a) => this.requests.allowedFor(r, a), this.clock.now());
+    return requestView(r, await this.requests.placedSnapshot(r), await this.requests.openDeadlines(r.id), this.clock.now());
   }
 
   /**
@@ -54,8 +54,9 @@ export class RequestsController {
   }
 
   /**
-   * GET /api/v1/requests: requests filtered by network, requesting/requested State (ISO codes), state and
-   * overdue (a deadline past its due instant), newest first; `limit` 1–500 (default 50), `offset`.
+   * GET /api/v1/requests: requests filtered by network, requesting/requested State (ISO codes), state,
+   * overdue (a deadline past its due instant) and attention (flagged for an administrator), newest first;
+   * `limit` 1–500 (default 50), `offset`.
    */
   @Get()
   @ApiOperation({ summary: 'List requests' })
@@ -64,12 +65,13 @@ export class RequestsController {
   @ApiQuery({ name: 'requestedState', required: false })
   @ApiQuery({ name: 'state', required: false, enum: MLA_REQUEST_STATES, description: 'Machine state' })
   @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'] })
+  @ApiQuery({ name: 'attention', required: false, enum: ['true', 'false'], description: 'Flagged for an administrator (snapshot not placed)' })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'offset', required: false })
   @ApiOkResponse({ type: RequestListView })
   async list(@Query() q: Record<string, unknown>): Promise<RequestListView> {
     const errors: Array<{ field: string; reason: string }> = [];
-    const known = ['network', 'requestingState', 'requestedState', 'state', 'overdue', 'limit', 'offset'];
+    const known = ['network', 'requestingState', 'requestedState', 'state', 'overdue', 'attention', 'limit', 'offset'];
     for (const k of Object.keys(q)) if (!known.includes(k)) errors.push({ field: k, reason: `is not a filter (filters: ${known.join(', ')})` });
     const f: Record<string, string | undefined> = {};
     for (const k of known) {
@@ -86,7 +88,8 @@ export class RequestsController {
     };
     const limit = int('limit', 1, 500, 50);
     const offset = int('offset', 0, 1_000_000_000, 0);
-    if (f.overdue !== undefined && !['true', 'false'].includes(f.overdue)) errors.push({ field: 'overdue', reason: 'must be true or false' });
+    for (const k of ['overdue', 'attention'])
+      if (f[k] !== undefined && !['true', 'false'].includes(f[k]!)) errors.push({ field: k, reason: 'must be true or false' });
     if (f.network !== undefined && !(NETWORK_CODES as readonly string[]).includes(f.network.toUpperCase())) {
       errors.push({ field: 'network', reason: `must be one of ${NETWORK_CODES.join(', ')}` });
     }
@@ -102,6 +105,7 @@ export class RequestsController {
       requestedState: f.requestedState,
       state: f.state,
       overdue: f.overdue === undefined ? undefined : f.overdue === 'true',
+      attention: f.attention === undefined ? undefined : f.attention === 'true',
       limit,
       offset,
     });

@@ -1,10 +1,10 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { DeadlineRunner, JobName, QueueName } from '@rogatory/domain';
+import { DeadlineRunner, JobName, QueueName, STALL_OPTIONS } from '@rogatory/domain';
 import type { Job } from 'bullmq';
 import { runJob, type HandlesJobs, type JobHandlers } from './job-handler';
 
 /** Fires due deadline stages (reminders and escalations). */
-@Processor(QueueName.Deadlines, { concurrency: 4 })
+@Processor(QueueName.Deadlines, { concurrency: 4, ...STALL_OPTIONS })
 export class DeadlinesProcessor extends WorkerHost implements HandlesJobs {
   constructor(private readonly runner: DeadlineRunner) {
     super();

@@ -1,10 +1,10 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { JobName, OutboxService, QueueName } from '@rogatory/domain';
+import { JobName, OutboxService, QueueName, STALL_OPTIONS } from '@rogatory/domain';
 import type { Job } from 'bullmq';
 import { runJob, type HandlesJobs, type JobHandlers } from './job-handler';
 
 /** Sends outbox emails; a transient SMTP failure throws so BullMQ retries with backoff. */
-@Processor(QueueName.Outbox, { concurrency: 4 })
+@Processor(QueueName.Outbox, { concurrency: 4, ...STALL_OPTIONS })
 export class OutboxProcessor extends WorkerHost implements HandlesJobs {
   constructor(private readonly outbox: OutboxService) {
     super();

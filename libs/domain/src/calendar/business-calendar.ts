@@ -14,6 +14,12 @@ export interface StateCalendarInfo {
   weekend: Weekday[];
 }
 
+/** A holiday added to date-holidays' own: a calendar date `YYYY-MM-DD` and its name. */
+export interface ExtraHoliday {
+  date: string;
+  name: string;
+}
+
 /** Index = luxon weekday (1 = Monday … 7 = Sunday) minus one. */
 const WEEKDAYS: readonly Weekday[] = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
 
@@ -69,6 +75,17 @@ function assertCount(n: number, what: string): void {
 }
 
 /**
+ * The UTC instant of `hour`:00 local time on calendar date `date` (`YYYY-MM-DD`) in IANA zone `zone`,
+ * DST-aware (an hour skipped by a DST change moves forward by the gap). Throws RangeError on a bad date
+ * or hour.
+ */
+export function localTimeIn(zone: string, date: string, hour = 9): Date {
+  if (!Number.isInteger(hour) || hour < 0 || hour > 23) throw new RangeError(`hour must be a whole number 0–23, got ${hour}`);
+  const d = parseDate(date);
+  return DateTime.fromObject({ year: d.year, month: d.month, day: d.day, hour }, { zone }).toJSDate();
+}
+
+/**
  * Holiday days of one date-holidays entry, as calendar dates of the State.
  *
  * A holiday counts by its calendar date, never by the time of day (DOMAIN.md §4). date-holidays gives
@@ -112,7 +129,7 @@ export class BusinessCalendar {
   readonly warning: string | null;
 
   private readonly weekend: ReadonlySet<number>;
-  private readonly extraHolidays: ReadonlySet<string>;
+  private readonly extraHolidays: ReadonlyMap<string, string>;
   private readonly holidays: Holidays | null;
   /** year → (calendar date → holiday names) */
   private readonly byYear = new Map<number, Map<string, string[]>>();
@@ -120,10 +137,11 @@ export class BusinessCalendar {
   /**
    * @param info the State: code, IANA zone, weekend days. Throws when the zone is unknown, a weekend day is
    *   misspelt or the weekend covers the whole week.
-   * @param extraHolidays further non-working calendar dates `YYYY-MM-DD` of this State (e.g. holidays
-   *   date-holidays lacks, or a holiday declared at short notice). They can only add days, never remove one.
+   * @param extraHolidays further non-working calendar dates `YYYY-MM-DD` of this State, bare or with their
+   *   name (e.g. holidays date-holidays lacks, or a holiday declared at short notice: the administrators'
+   *   holiday table). They can only add days, never remove one. Throws RangeError on a malformed date.
    */
-  constructor(info: StateCalendarInfo, extraHolidays: Iterable<string> = []) {
+  constructor(info: StateCalendarInfo, extraHolidays: Iterable<string | ExtraHoliday> = []) {
     if (!/^[A-Z]{2}$/.test(info.code)) throw new Error(`not an ISO 3166-1 alpha-2 State code: ${JSON.stringify(info.code)}`);
     if (!IANAZone.isValidZone(info.timeZone)) throw new Error(`${info.code}: unknown IANA time zone ${JSON.stringify(info.timeZone)}`);
     const weekend = new Set<number>();
@@ -133,8 +151,11 @@ export class BusinessCalendar {
       weekend.add(i + 1);
     }
     if (weekend.size === 7) throw new Error(`${info.code}: the weekend covers the whole week`);
-    const extra = new Set<string>();
-    for (const d of extraHolidays) extra.add(formatDate(parseDate(d)));
+    const extra = new Map<string, string>();
+    for (const h of extraHolidays) {
+      const { date, name } = typeof h === 'string' ? { date: h, name: 'holiday (extra)' } : h;
+      extra.set(formatDate(parseDate(date)), name);
+    }
 
     this.code = info.code;
     this.timeZone = info.timeZone;
@@ -143,6 +164,11 @@ export class BusinessCalendar {
     this.coversPublicHolidays = Object.prototype.hasOwnProperty.call(countriesWithHolidayData(), info.code);
     this.holidays = this.coversPublicHolidays ? new Holidays(info.code, { languages: ['en'] }) : null;
     this.warning = this.coversPublicHolidays ? null : `date-holidays has no calendar for ${info.code}: counting weekends only`;
+  }
+
+  /** date-holidays' days off of the State in `year` (public and bank holidays, by calendar date), in date order. */
+  holidaysIn(year: number): Array<{ date: string; name: string }> {
+    return [...this.holidaysOfYear(year)].map(([date, names]) => ({ date, name: names.join(' / ') })).sort((a, b) => a.date.localeCompare(b.date));
   }
 
   /** Whether the calendar date is a working day of the State's authorities: not a weekend day, not a holiday. */
@@ -154,13 +180,14 @@ export class BusinessCalendar {
   /**
    * Name(s) of the holiday on this calendar date (English where date-holidays has it, else the
    * country's language; several holidays on one date are joined with ` / `); null on a non-holiday,
-   * including an ordinary weekend day. An extra holiday without a date-holidays entry is `holiday (extra)`.
+   * including an ordinary weekend day. An extra holiday without a date-holidays entry gives its own name
+   * (`holiday (extra)` when given bare).
    */
   holidayName(date: string): string | null {
     const d = formatDate(parseDate(date));
     const names = this.holidaysOfYear(Number(d.slice(0, 4))).get(d);
     if (names) return names.join(' / ');
-    return this.extraHolidays.has(d) ? 'holiday (extra)' : null;
+    return this.extraHolidays.get(d) ?? null;
   }
 
   /**
@@ -213,10 +240,7 @@ export class BusinessCalendar {
    * 2021-03-29. An hour that does not exist locally (skipped by a DST change) moves forward by the gap.
    */
   localTime(date: string, hour = 9): Date {
-    if (!Number.isInteger(hour) || hour < 0 || hour > 23) throw new RangeError(`hour must be a whole number 0–23, got ${hour}`);
-    const d = parseDate(date);
-    const local = DateTime.fromObject({ year: d.year, month: d.month, day: d.day, hour }, { zone: this.timeZone });
-    return local.toJSDate();
+    return localTimeIn(this.timeZone, date, hour);
   }
 
   /** Steps `n` business days from `date` in direction `dir` (+1 forward, −1 backward), `date` not counted. */

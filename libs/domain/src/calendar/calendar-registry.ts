@@ -1,4 +1,4 @@
-import { BusinessCalendar, type StateCalendarInfo } from './business-calendar';
+import { BusinessCalendar, type ExtraHoliday, type StateCalendarInfo } from './business-calendar';
 
 /**
  * One {@link BusinessCalendar} per State, built once at construction (so an unknown time zone or weekend
@@ -10,10 +10,11 @@ export class CalendarRegistry {
   /**
    * @param states the States, e.g. the entries of `data/networks.json` `states` with their codes.
    *   Throws on a State listed twice.
-   * @param extraHolidays per State code, further non-working calendar dates `YYYY-MM-DD` of that State.
+   * @param extraHolidays per State code, further non-working calendar dates `YYYY-MM-DD` of that State
+   *   (bare or named: the administrators' holiday table).
    *   Throws on a code that is not among `states` (a misspelt code would otherwise be ignored silently).
    */
-  constructor(states: StateCalendarInfo[], extraHolidays: Record<string, string[]> = {}) {
+  constructor(states: StateCalendarInfo[], extraHolidays: Record<string, Array<string | ExtraHoliday>> = {}) {
     for (const info of states) {
       if (this.calendars.has(info.code)) throw new Error(`State ${info.code} is listed twice`);
       this.calendars.set(info.code, new BusinessCalendar(info, extraHolidays[info.code] ?? []));

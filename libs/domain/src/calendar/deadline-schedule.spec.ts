@@ -114,3 +114,59 @@ describe('scheduleDeadline', () => {
     expect(s.stages.map((x) => x.fireOn)).toEqual(['2021-03-12', '2021-03-12', '2021-03-15', '2021-03-16', '2021-03-17']);
   });
 });
+
+/** The exact values of issue 3 ("Tests (exact values)"), with the States' weekends and holidays of networks.json and date-holidays. */
+describe('issue 3 calendar values', () => {
+  const days = (n: number) => ({ owedBy: 'REQUESTED' as const, due: { businessDays: n }, reminderBusinessDaysBefore: 0, escalates: false });
+
+  it('Senegal: a step due 2 business days before Monday 28 December 2026 is reminded on Wednesday 23 December at 09:00 Africa/Dakar (25 December is a holiday)', () => {
+    const sn = registry.forState('SN');
+    expect(sn.holidayName('2026-12-25')).not.toBeNull();
+    // Opened on Monday 14 December; due in 9 business days: 15–18, 21–24, [25 Christmas], 28 → Mon 28 December.
+    // Reminder 2 business days before: [Sat 26, Sun 27], Thu 24 (1), [Fri 25 holiday], Wed 23 (2).
+    const step = { owedBy: 'REQUESTED' as const, due: { businessDays: 9 }, reminderBusinessDaysBefore: 2, escalates: false };
+    const s = scheduleDeadline(sn, new Date('2026-12-14T10:00:00Z'), step, ladder);
+    expect(s.dueOn).toBe('2026-12-28');
+    expect(s.stages[0]).toEqual({ stage: 'REMINDER', fireOn: '2026-12-23', fireAt: new Date('2026-12-23T09:00:00.000Z') });
+  });
+
+  it('Senegal: 6 business days after Wednesday 23 December 2026 is 2027-01-04T09:00:00Z (25 December and 1 January skipped)', () => {
+    const s = scheduleDeadline(registry.forState('SN'), new Date('2026-12-23T09:00:00Z'), days(6), ladder);
+    expect(s.dueAt.toISOString()).toBe('2027-01-04T09:00:00.000Z');
+  });
+
+  it('France: 6 business days after Friday 27 March 2026, 09:00 Europe/Paris, is 2026-04-07T07:00:00Z (Easter Monday skipped; summer time began 29 March)', () => {
+    const fr = new CalendarRegistry([{ code: 'FR', timeZone: 'Europe/Paris', weekend: ['SAT', 'SUN'] }]).forState('FR');
+    const s = scheduleDeadline(fr, new Date('2026-03-27T08:00:00Z'), days(6), ladder);
+    expect(s.dueAt.toISOString()).toBe('2026-04-07T07:00:00.000Z');
+  });
+
+  it('Brunei: 1 business day after Thursday 3 December 2026 is Saturday 5 December, 09:00 Asia/Brunei (2026-12-05T01:00:00Z)', () => {
+    const s = scheduleDeadline(registry.forState('BN'), new Date('2026-12-03T02:00:00Z'), days(1), ladder);
+    expect([s.dueOn, s.dueAt.toISOString()]).toEqual(['2026-12-05', '2026-12-05T01:00:00.000Z']);
+  });
+
+  it("Maldives (no date-holidays data): 2 business days after Wednesday 3 June 2026 is Sunday 7 June 09:00; with 4 June in the administrators' table, Monday 8 June", () => {
+    const mv = { code: 'MV', timeZone: 'Indian/Maldives', weekend: ['FRI', 'SAT'] as Weekday[] };
+    const opened = new Date('2026-06-03T05:00:00Z');
+    const before = scheduleDeadline(new CalendarRegistry([mv]).forState('MV'), opened, days(2), ladder);
+    expect([before.dueOn, before.dueAt.toISOString()]).toEqual(['2026-06-07', '2026-06-07T04:00:00.000Z']);
+    const after = scheduleDeadline(
+      new CalendarRegistry([mv], { MV: [{ date: '2026-06-04', name: 'Eid al-Adha (announced)' }] }).forState('MV'),
+      opened,
+      days(2),
+      ladder,
+    );
+    expect([after.dueOn, after.dueAt.toISOString()]).toEqual(['2026-06-08', '2026-06-08T04:00:00.000Z']);
+  });
+
+  it('escalations from level 2 fire at the earliest 09:00 of the two States (Senegal owes, Kazakhstan asks): 09:00 Almaty', () => {
+    const s = scheduleDeadline(registry.forState('SN'), new Date('2026-12-14T10:00:00Z'), steps.ACKNOWLEDGEMENT, ladder, undefined, [
+      'Asia/Almaty',
+      'Africa/Dakar',
+    ]);
+    const byStage = Object.fromEntries(s.stages.map((x) => [x.stage, x.fireAt.toISOString()]));
+    expect(byStage.LEVEL_1.endsWith('T09:00:00.000Z')).toBe(true); // the owing central authority only: 09:00 Dakar
+    expect(byStage.LEVEL_2.endsWith('T04:00:00.000Z')).toBe(true); // 09:00 in Almaty (UTC+5) is 04:00Z
+  });
+});

@@ -1,8 +1,8 @@
-import { STAGES, type EscalationLadder, type Stage, type StepPolicy } from '@rogatory/workflow';
-import type { BusinessCalendar } from './business-calendar';
+import { STAGES, stageAudience, type EscalationLadder, type Stage, type StepPolicy } from '@rogatory/workflow';
+import { localTimeIn, type BusinessCalendar } from './business-calendar';
 
 /** Local hour at which due dates, reminders and escalations are anchored (DOMAIN.md §4: 09:00 local time). */
-const NOTIFICATION_HOUR = 9;
+export const NOTIFICATION_HOUR = 9;
 
 /** The escalation stages, in ladder order (LEVEL_1..LEVEL_4 of `STAGES`). */
 const LEVELS = STAGES.filter((s): s is Exclude<Stage, 'REMINDER'> => s !== 'REMINDER');
@@ -35,14 +35,25 @@ export interface DeadlineSchedule {
  *   closed, never before the step opened), and never after the due date.
  * - LEVEL_1..LEVEL_4 (only when `step.escalates`): `ladder.LEVEL_k` business days after the due date.
  *
- * Every stage fires at 09:00 local time on its date (`cal.localTime`, DST-aware). A stage whose instant is
+ * Every stage fires at 09:00 local time on its date (`cal.localTime`, DST-aware), except that escalations
+ * from level 2 on, which go to recipients of both States, fire at the earliest 09:00 on that date among
+ * `recipientZones` (IANA zones) and the owing State's zone; each email then waits for its recipient's 09:00.
+ * A stage whose instant is
  * already past when computed (e.g. a reminder on the opening day, opened after 09:00) is left to the
  * caller, which decides whether to send it at once.
  *
  * @param cal calendar of the State that owes the step (`StepPolicy.owedBy` resolved to a State).
  * @param openedAt UTC instant of the event that opened the step (e.g. the transmission).
+ * @param recipientZones IANA zones of the other recipients of escalations (e.g. both States' zones).
  */
-export function scheduleDeadline(cal: BusinessCalendar, openedAt: Date, step: StepPolicy, ladder: EscalationLadder, explicitDueOn?: string): DeadlineSchedule {
+export function scheduleDeadline(
+  cal: BusinessCalendar,
+  openedAt: Date,
+  step: StepPolicy,
+  ladder: EscalationLadder,
+  explicitDueOn?: string,
+  recipientZones: string[] = [],
+): DeadlineSchedule {
   const start = cal.localDate(openedAt);
   const dueOn =
     explicitDueOn !== undefined
@@ -56,7 +67,15 @@ export function scheduleDeadline(cal: BusinessCalendar, openedAt: Date, step: St
   if (reminderOn < earliest) reminderOn = earliest; // ISO dates compare as strings
   if (reminderOn > dueOn) reminderOn = dueOn;
 
-  const at = (stage: Stage, fireOn: string) => ({ stage, fireOn, fireAt: cal.localTime(fireOn, NOTIFICATION_HOUR) });
+  const at = (stage: Stage, fireOn: string) => {
+    const owing = cal.localTime(fireOn, NOTIFICATION_HOUR);
+    if (stageAudience(stage) === 'OWING_CENTRAL_AUTHORITY') return { stage, fireOn, fireAt: owing };
+    const earliest = recipientZones.reduce((min, zone) => {
+      const t = localTimeIn(zone, fireOn, NOTIFICATION_HOUR);
+      return t < min ? t : min;
+    }, owing);
+    return { stage, fireOn, fireAt: earliest };
+  };
   const stages = [at('REMINDER', reminderOn)];
   if (step.escalates) {
     for (const level of LEVELS) stages.push(at(level, cal.addBusinessDays(dueOn, ladder[level])));

@@ -6,7 +6,7 @@ import { Clock } from '../clock';
 import { Deadline, MlaRequest, OutboxEmail } from '../entities';
 import { EventNotAllowedError, StaleVersionError } from '../errors';
 import { JobDispatcher, type PostCommitJob } from '../queues/job-dispatcher.service';
-import { MlaRequestService } from '../requests/mla-request.service';
+import { MlaRequestService, RequestFlaggedError } from '../requests/mla-request.service';
 
 export type FireOutcome = 'notified' | 'skipped' | 'refused';
 
@@ -37,9 +37,10 @@ export class DeadlineRunner {
 
   /**
    * Handles a due stage of a deadline. `skipped` when the stage is no longer the next one, the deadline
-   * is closed or paused, or not yet due (a job that runs twice, or late); `refused` when the machine does
-   * not accept it (the stage is then dropped). Throws StaleVersionError when a concurrent event won; the
-   * job retries.
+   * is closed or paused, or not yet due (a job that runs twice, or late), or the request is flagged for an
+   * administrator (the stage is kept, not dropped: it fires once the flag is cleared); `refused` when the
+   * machine does not accept it (the stage is then dropped). Throws StaleVersionError when a concurrent
+   * event won; the job retries.
    */
   async fire(deadlineId: string, stage: Stage): Promise<FireOutcome> {
     const now = this.clock.now();
@@ -53,6 +54,7 @@ export class DeadlineRunner {
         const request = await em.findOneOrFail(MlaRequest, peek.request.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
         const d = await em.findOneOrFail(Deadline, deadlineId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
         if (d.status !== 'OPEN' || d.nextStage !== stage || !d.nextFireAt || d.nextFireAt > now) return;
+        if (request.attention !== null) return; // flagged for an administrator: the stage waits
         const event: MlaRequestEvent = {
           type: 'deadlineReached',
           step: d.step,
@@ -66,6 +68,8 @@ export class DeadlineRunner {
           jobs = r.jobs;
           outcome = 'notified';
         } catch (err) {
+          // Its older snapshot cannot be placed: flagged now (written with this transaction), the stage waits.
+          if (err instanceof RequestFlaggedError) return;
           if (!(err instanceof EventNotAllowedError)) throw err;
           this.logger.warn(`deadline ${d.id} ${d.step}/${stage} refused by the machine in state ${request.state}; stage dropped`);
           d.setNext(undefined);
@@ -81,7 +85,7 @@ export class DeadlineRunner {
   }
 
   /**
-   * Re-enqueues every open deadline stage due by `horizonMs` from now and every PENDING email: a job id
+   * Re-enqueues every open deadline stage and every PENDING email due by `horizonMs` from now: a job id
    * already waiting in Redis is not added twice, one that failed for good (retries exhausted) is queued
    * again, one delayed past its due time is promoted. Marks emails stuck in SENDING as UNKNOWN.
    */
@@ -95,9 +99,13 @@ export class DeadlineRunner {
     );
     let deadlinesQueued = 0;
     for (const d of due) if (await this.jobs.enqueueDeadline(d.id, d.nextStage!, d.nextFireAt!, true)) deadlinesQueued++;
-    const pending = await em.find(OutboxEmail, { status: 'PENDING' }, { fields: ['id'], orderBy: { dueAt: 'asc' } });
+    const pending = await em.find(
+      OutboxEmail,
+      { status: 'PENDING', dueAt: { $lte: new Date(now.getTime() + horizonMs) } },
+      { fields: ['id', 'dueAt'], orderBy: { dueAt: 'asc' } },
+    );
     let emailsQueued = 0;
-    for (const e of pending) if (await this.jobs.enqueueEmail(e.id, true)) emailsQueued++;
+    for (const e of pending) if (await this.jobs.enqueueEmail(e.id, true, e.dueAt)) emailsQueued++;
     const stuck = await em.nativeUpdate(
       OutboxEmail,
       { status: 'SENDING', lastAttemptAt: { $lt: new Date(Date.now() - SENDING_TIMEOUT_MS) } },

@@ -1,11 +1,13 @@
+import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_DEADLINE_POLICY, STAGES, type DeadlinePolicy, type DeadlineStep, type MlaRequestEffect, type Stage } from '@rogatory/workflow';
-import { scheduleDeadline, type BusinessCalendar, type DeadlineSchedule } from '../calendar';
+import { DEFAULT_DEADLINE_POLICY, STAGES, type DeadlineStep, type MlaRequestEffect, type Stage } from '@rogatory/workflow';
+import { scheduleDeadline, type BusinessCalendar, type CalendarRegistry, type DeadlineSchedule } from '../calendar';
 import { DirectoryService } from '../directory/directory.service';
-import { Deadline, MlaRequest, type DeadlineStageTime } from '../entities';
+import { CaseEvent, Deadline, MlaRequest, type DeadlineStageTime } from '../entities';
 import { NotificationService } from '../notifications/notification.service';
 import type { PostCommitJob } from '../queues/job-dispatcher.service';
+import { DeadlinePolicyService } from './deadline-policy.service';
 
 export interface EffectOptions {
   /** Now, from the clock. */
@@ -15,6 +17,19 @@ export interface EffectOptions {
 }
 
 const DAY_MS = 86_400_000;
+
+/** A stage handled more than this after its time (the worker was down) is sent marked late. */
+export const LATE_AFTER_MS = 30 * 60_000;
+
+/** A deadline whose dates a calendar change moved (see {@link DeadlineService.recompute}). */
+export interface DeadlineMove {
+  deadlineId: string;
+  requestId: string;
+  reference: string;
+  step: DeadlineStep;
+  previousDueOn: string;
+  dueOn: string;
+}
 
 /** The stored form of a schedule's stages (UTC instants as ISO strings). */
 function stageTimes(schedule: DeadlineSchedule): DeadlineStageTime[] {
@@ -34,19 +49,38 @@ function nextStageJob(d: Deadline): PostCommitJob[] {
  */
 @Injectable()
 export class DeadlineService {
-  readonly policy: DeadlinePolicy = DEFAULT_DEADLINE_POLICY;
-
   constructor(
     private readonly directory: DirectoryService,
     private readonly notifications: NotificationService,
+    private readonly policies: DeadlinePolicyService,
   ) {}
 
-  async calendarOf(state: string): Promise<BusinessCalendar> {
-    return (await this.directory.calendarRegistry()).forState(state);
+  async calendarOf(state: string, em?: EntityManager): Promise<BusinessCalendar> {
+    return (await this.directory.calendarRegistry(em)).forState(state);
   }
 
+  /** The State that owes a step (fixed by the workflow, UNTOC art. 18; not a policy setting). */
   owingState(request: MlaRequest, step: DeadlineStep): string {
-    return this.policy.steps[step].owedBy === 'REQUESTED' ? request.requestedState : request.requestingState;
+    return DEFAULT_DEADLINE_POLICY.steps[step].owedBy === 'REQUESTED' ? request.requestedState : request.requestingState;
+  }
+
+  /**
+   * The schedule of a deadline from its own policy (`Deadline.policy`) and `cal`: business-day steps
+   * counted afresh from the opening date; calendar-day steps and suggested deadlines from the base date
+   * extended by the days paused. Escalations from level 2 on (which also go to the other State and the
+   * secretariat) fire at the earliest 09:00 among the two States' zones, so that each recipient can get
+   * them at 09:00 local time.
+   */
+  private schedule(
+    cal: BusinessCalendar,
+    registry: CalendarRegistry,
+    request: MlaRequest,
+    d: Pick<Deadline, 'openedAt' | 'policy' | 'baseDueOn' | 'pausedDays'>,
+    explicit: boolean,
+  ): DeadlineSchedule {
+    const zones = [request.requestingState, request.requestedState].map((s) => registry.forState(s).timeZone);
+    const dueOn = explicit || 'calendarDays' in d.policy.step.due ? cal.addCalendarDays(d.baseDueOn, d.pausedDays) : undefined;
+    return scheduleDeadline(cal, d.openedAt, d.policy.step, d.policy.ladder, dueOn, zones);
   }
 
   /** Applies the effects of one event; returns the jobs to queue after commit. */
@@ -78,7 +112,7 @@ export class DeadlineService {
           jobs.push(...(await this.resume(em, request, effect.step, new Date(effect.at), opts)));
           break;
         case 'notification.requested':
-          jobs.push(...(await this.notify(em, request, effect.step, effect.stage, effect.level, effect.nextStage)));
+          jobs.push(...(await this.notify(em, request, effect.step, effect.stage, effect.level, effect.nextStage, opts.now)));
           break;
         case 'plenary.listed':
           break; // recorded on the request (listedForPlenary) from the snapshot
@@ -103,20 +137,24 @@ export class DeadlineService {
     opts: EffectOptions,
   ): Promise<PostCommitJob[]> {
     const owedByState = this.owingState(request, step);
-    const cal = await this.calendarOf(owedByState);
-    const schedule = scheduleDeadline(cal, openedAt, this.policy.steps[step], this.policy.ladder, dueOn);
+    const registry = await this.directory.calendarRegistry();
+    const cal = registry.forState(owedByState);
+    const inForce = await this.policies.current(em, request.network);
+    const policy = { network: inForce.network, version: inForce.version, step: inForce.policy.steps[step], ladder: inForce.policy.ladder };
+    const due = policy.step.due;
+    const baseDueOn = dueOn ?? ('calendarDays' in due ? cal.addCalendarDays(cal.localDate(openedAt), due.calendarDays) : '');
+    const schedule = this.schedule(cal, registry, request, { openedAt, policy, baseDueOn, pausedDays: 0 }, dueOn !== undefined);
     const stages = stageTimes(schedule);
-    const due = this.policy.steps[step].due;
-    const baseDueOn = dueOn ?? ('calendarDays' in due ? cal.addCalendarDays(cal.localDate(openedAt), due.calendarDays) : schedule.dueOn);
     const d = new Deadline({
       request,
       step,
       owedByState,
       openedAt,
       dueOn: schedule.dueOn,
-      baseDueOn,
+      baseDueOn: baseDueOn || schedule.dueOn,
       dueAt: schedule.dueAt,
       stages,
+      policy,
     });
     d.setNext(opts.skipPastStages ? stages.find((s) => new Date(s.fireAt) >= opts.now) : stages[0]);
     em.persist(d);
@@ -126,11 +164,12 @@ export class DeadlineService {
   private async resume(em: EntityManager, request: MlaRequest, step: DeadlineStep, at: Date, opts: EffectOptions): Promise<PostCommitJob[]> {
     const d = await this.current(em, request, step);
     if (!d || d.status !== 'PAUSED' || !d.pausedAt) return [];
-    const cal = await this.calendarOf(d.owedByState);
+    const registry = await this.directory.calendarRegistry();
+    const cal = registry.forState(d.owedByState);
     // Extended by the calendar days paused, counted from the unshifted due date so that moving the
     // result to a business day happens once, however many pauses there were.
     d.pausedDays += Math.max(0, Math.round((Date.parse(cal.localDate(at)) - Date.parse(cal.localDate(d.pausedAt))) / DAY_MS));
-    const schedule = scheduleDeadline(cal, d.openedAt, this.policy.steps[step], this.policy.ladder, cal.addCalendarDays(d.baseDueOn, d.pausedDays));
+    const schedule = this.schedule(cal, registry, request, d, true);
     d.dueOn = schedule.dueOn;
     d.dueAt = schedule.dueAt;
     d.stages = stageTimes(schedule);
@@ -143,6 +182,11 @@ export class DeadlineService {
     return nextStageJob(d);
   }
 
+  /**
+   * Records a stage the machine decided, and writes its emails. A stage handled more than
+   * {@link LATE_AFTER_MS} after its time (the worker was down) is sent marked late. After an outage every
+   * stage that fell due is sent, once each: the levels go to different people (DOMAIN.md §4 ladder).
+   */
   private async notify(
     em: EntityManager,
     request: MlaRequest,
@@ -150,13 +194,78 @@ export class DeadlineService {
     stage: Stage,
     level: number,
     nextStage: Stage | null,
+    now: Date,
   ): Promise<PostCommitJob[]> {
     const d = await this.current(em, request, step);
     if (!d) return [];
     const fired = d.stages.find((s) => s.stage === stage);
+    const next = nextStage ? d.stages.find((s) => s.stage === nextStage) : undefined;
     d.sentStages = [...d.sentStages, stage];
-    d.setNext(nextStage ? d.stages.find((s) => s.stage === nextStage) : undefined);
-    const rows = await this.notifications.writeStageEmails(em, request, d, stage, level, fired ? new Date(fired.fireAt) : d.dueAt);
-    return [...rows.map((r): PostCommitJob => ({ kind: 'email', outboxId: r.id })), ...nextStageJob(d)];
+    d.setNext(next);
+    const fireAt = fired ? new Date(fired.fireAt) : d.dueAt;
+    const late = now.getTime() - fireAt.getTime() > LATE_AFTER_MS;
+    const rows = await this.notifications.writeStageEmails(em, request, d, stage, level, fireAt, { late });
+    return [...rows.map((r): PostCommitJob => ({ kind: 'email', outboxId: r.id, sendAt: r.dueAt })), ...nextStageJob(d)];
+  }
+
+  /**
+   * Recomputes the open deadlines owed by `state` after its calendar changed (an administrator added or
+   * removed a holiday), in the caller's transaction, with `cal` built from that transaction. A deadline
+   * moves only if its dates change, and never earlier once its reminder has gone out (DOMAIN.md §4: the
+   * owing authority was told a date). Stages already sent stay sent; the next one gets its new time.
+   * Each move is recorded on the case as a `deadlineRecomputed` event (not a workflow event: the state
+   * does not change). Paused deadlines are left: they are recomputed when they resume.
+   * Returns the moves and the jobs to queue after commit.
+   */
+  async recompute(em: EntityManager, state: string, reason: string, actorName: string, now: Date): Promise<{ moves: DeadlineMove[]; jobs: PostCommitJob[] }> {
+    const registry = await this.directory.calendarRegistry(em);
+    const cal = registry.forState(state);
+    const open = await em.find(Deadline, { owedByState: state, status: 'OPEN' }, { orderBy: { openedAt: 'asc' } });
+    const moves: DeadlineMove[] = [];
+    const jobs: PostCommitJob[] = [];
+    for (const d0 of open) {
+      const request = await em.findOneOrFail(MlaRequest, d0.request.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const d = await em.findOneOrFail(Deadline, d0.id, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      if (d.status !== 'OPEN') continue;
+      const schedule = this.schedule(cal, registry, request, d, false);
+      const stages = stageTimes(schedule);
+      if (schedule.dueOn < d.dueOn && d.sentStages.includes('REMINDER')) continue;
+      if (schedule.dueOn === d.dueOn && JSON.stringify(stages) === JSON.stringify(d.stages)) continue;
+      const previousDueOn = d.dueOn;
+      d.dueOn = schedule.dueOn;
+      d.dueAt = schedule.dueAt;
+      if ('businessDays' in d.policy.step.due) d.baseDueOn = schedule.dueOn;
+      d.stages = stages;
+      if (d.nextStage) {
+        const from = STAGES.indexOf(d.nextStage);
+        d.setNext(stages.find((s) => STAGES.indexOf(s.stage) >= from && !d.sentStages.includes(s.stage)));
+        jobs.push(...nextStageJob(d));
+      }
+      if (previousDueOn !== d.dueOn) {
+        em.persist(
+          new CaseEvent({
+            request,
+            seq: ++request.eventCount,
+            type: DEADLINE_RECOMPUTED,
+            actorRole: 'ADMINISTRATOR',
+            actorState: null,
+            actorName,
+            occurredAt: now,
+            occurredOn: cal.localDate(now),
+            inferred: false,
+            payload: { step: d.step, owedByState: state, previousDueOn, dueOn: d.dueOn, reason },
+            fromState: request.state,
+            toState: request.state,
+            recordedAt: now,
+          }),
+        );
+        request.updatedAt = now;
+        moves.push({ deadlineId: d.id, requestId: request.id, reference: request.reference, step: d.step, previousDueOn, dueOn: d.dueOn });
+      }
+    }
+    return { moves, jobs };
   }
 }
+
+/** Type of the case-history record of a deadline moved by a calendar change (not a workflow event). */
+export const DEADLINE_RECOMPUTED = 'deadlineRecomputed';

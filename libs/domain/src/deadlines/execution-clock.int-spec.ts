@@ -53,7 +53,10 @@ describe('execution clock: extensions and postponement reviews (PostgreSQL)', ()
     expect(await due(a, 'EXECUTION')).toMatchObject({ baseDueOn: '2021-05-30', dueOn: '2021-05-31' });
     at('2021-03-10');
     await send(a, { type: 'additionalInformationRequested', actor: GH });
+    // UNTOC art. 18(26): consultation before a postponement (the execution clock runs on while consulting)
+    await send(b, { type: 'consultationOpened', actor: GH });
     await send(b, { type: 'executionPostponed', reasons: 'ongoing domestic investigation', actor: GH });
+    await send(c, { type: 'consultationOpened', actor: GH });
     await send(c, { type: 'executionPostponed', reasons: 'ongoing domestic investigation', actor: GH });
     expect(await due(a, 'EXECUTION')).toMatchObject({ status: 'PAUSED' });
     at('2021-03-15');
@@ -62,6 +65,7 @@ describe('execution clock: extensions and postponement reviews (PostgreSQL)', ()
     // 30 May + 5 days paused = Friday 4 June
     expect(await due(a, 'EXECUTION')).toMatchObject({ status: 'OPEN', pausedDays: 5, dueOn: '2021-06-04' });
     at('2021-04-01');
+    await send(b, { type: 'consultationOpened', actor: GH });
     await send(b, { type: 'executionPostponed', reasons: 'trial of a co-accused', actor: GH });
     at('2021-04-08');
     await send(b, { type: 'executionResumed', actor: GH });

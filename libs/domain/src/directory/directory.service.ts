@@ -1,15 +1,28 @@
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Audience } from '@rogatory/workflow';
-import { CalendarRegistry, type Weekday } from '../calendar';
-import { CentralAuthority, ContactPoint, Network, StateEntity } from '../entities';
+import { CalendarRegistry, type ExtraHoliday, type Weekday } from '../calendar';
+import { CentralAuthority, ContactPoint, Network, StateEntity, StateHoliday, type NotificationMode } from '../entities';
 import { OTHER_NETWORK, placeholderEmail, readNetworksFile, stateName } from './directory-data';
 
+/** Who receives a stage notification, and how to write to them. */
 export interface Recipient {
   name: string;
   email: string;
-  /** ISO 639-1 code of the language to write in. */
+  /**
+   * ISO 639-1 code of the language to write in: a contact point's own language; a central authority's
+   * State's first language; a network secretariat's first working language.
+   */
   language: string;
+  /**
+   * Further languages the recipient reads, in order (the State's other languages, the network's other
+   * working languages): tried in turn when no template exists for `language`, before English.
+   */
+  otherLanguages: string[];
+  /** IANA time zone dates are written in: the recipient's State's; for a network secretariat, the owing State's. */
+  timeZone: string;
+  /** Set when the recipient is a contact point: its id and how it chose to be notified. */
+  contactPoint: { id: string; notificationMode: NotificationMode } | null;
 }
 
 export interface SeedResult {
@@ -27,7 +40,7 @@ export interface SeedResult {
 @Injectable()
 export class DirectoryService {
   private readonly logger = new Logger(DirectoryService.name);
-  private calendars: CalendarRegistry | null = null;
+  private calendars: (CalendarRegistry & { fingerprint: string }) | null = null;
   private knownStates: Set<string> | null = null;
 
   constructor(private readonly orm: MikroORM) {}
@@ -80,12 +93,29 @@ export class DirectoryService {
     return result;
   }
 
-  /** Business-day calendars of every State in the directory (cached; reset by seed()). */
-  async calendarRegistry(): Promise<CalendarRegistry> {
-    if (!this.calendars) {
-      const states = await this.orm.em.fork().find(StateEntity, {});
-      this.calendars = new CalendarRegistry(states.map((s) => ({ code: s.code, timeZone: s.timeZone, weekend: s.weekend as Weekday[] })));
-      for (const w of this.calendars.warnings()) this.logger.warn(w);
+  /**
+   * Business-day calendars of every State in the directory, with the administrators' holiday table
+   * (`state_holiday`) on top of date-holidays. Cached, and rebuilt when the holiday table changes (one
+   * small query per call compares its fingerprint) or seed() runs, so the API and the worker count alike.
+   * Pass `em` to see the holiday rows of an open transaction (e.g. a holiday being added).
+   */
+  async calendarRegistry(em?: EntityManager): Promise<CalendarRegistry> {
+    const fork = em ?? this.orm.em.fork();
+    const [{ fingerprint }] = await fork.execute<Array<{ fingerprint: string }>>(
+      `select count(*) || ':' || coalesce(sum(hashtext(state_code || date::text || name)), 0) as fingerprint from state_holiday`,
+    );
+    if (!this.calendars || this.calendars.fingerprint !== fingerprint) {
+      const states = await fork.find(StateEntity, {});
+      const rows = await fork.find(StateHoliday, {}, { orderBy: { date: 'asc' } });
+      const extra: Record<string, ExtraHoliday[]> = {};
+      for (const h of rows) (extra[h.state.code] ??= []).push({ date: h.date, name: h.name });
+      const registry = new CalendarRegistry(
+        states.map((s) => ({ code: s.code, timeZone: s.timeZone, weekend: s.weekend as Weekday[] })),
+        extra,
+      );
+      if (!this.calendars) for (const w of registry.warnings()) this.logger.warn(w);
+      if (em) return registry; // uncommitted rows: not cached
+      this.calendars = Object.assign(registry, { fingerprint });
     }
     return this.calendars;
   }
@@ -108,7 +138,8 @@ export class DirectoryService {
   /**
    * Who receives a stage notification (DOMAIN.md §4 ladder): the central authority of the owing State;
    * the contact points of both States in the request's network (falling back to the secretariat when
-   * neither State has one there); or the network secretariat (for OTHER, the programme).
+   * neither State has one there); or the network secretariat (for OTHER, the programme). Contact points
+   * are returned whatever their notification mode; the caller skips those on DAILY_DIGEST.
    */
   async recipients(
     em: EntityManager,
@@ -116,21 +147,41 @@ export class DirectoryService {
     r: { network: string; owingState: string; requestingState: string; requestedState: string },
   ): Promise<Recipient[]> {
     const network = await em.findOneOrFail(Network, { code: r.network });
-    const secretariat = (): Recipient[] => [
-      { name: `${network.code} secretariat`, email: network.secretariatEmail, language: network.workingLanguages[0] ?? 'en' },
-    ];
+    const secretariat = async (): Promise<Recipient[]> => {
+      const owing = await em.findOne(StateEntity, { code: r.owingState });
+      const [language = 'en', ...otherLanguages] = network.workingLanguages;
+      return [
+        {
+          name: `${network.code} secretariat`,
+          email: network.secretariatEmail,
+          language,
+          otherLanguages,
+          timeZone: owing?.timeZone ?? 'UTC',
+          contactPoint: null,
+        },
+      ];
+    };
     if (audience === 'OWING_CENTRAL_AUTHORITY') {
       const ca = await em.findOne(CentralAuthority, { state: { code: r.owingState } }, { populate: ['state'] });
       if (!ca) return secretariat();
-      return [{ name: ca.name, email: ca.email, language: ca.state.languages[0] ?? 'en' }];
+      const [language = 'en', ...otherLanguages] = ca.state.languages;
+      return [{ name: ca.name, email: ca.email, language, otherLanguages, timeZone: ca.state.timeZone, contactPoint: null }];
     }
     if (audience === 'CONTACT_POINTS') {
       const cps = await em.find(
         ContactPoint,
         { network: { code: r.network }, state: { code: { $in: [r.requestingState, r.requestedState] } } },
-        { orderBy: { state: 'asc', email: 'asc' } },
+        { orderBy: { state: 'asc', email: 'asc' }, populate: ['state'] },
       );
-      return cps.length ? cps.map((c) => ({ name: c.name, email: c.email, language: c.language })) : secretariat();
+      if (!cps.length) return secretariat();
+      return cps.map((c) => ({
+        name: c.name,
+        email: c.email,
+        language: c.language,
+        otherLanguages: c.state.languages.filter((l) => l !== c.language),
+        timeZone: c.state.timeZone,
+        contactPoint: { id: c.id, notificationMode: c.notificationMode },
+      }));
     }
     return secretariat();
   }

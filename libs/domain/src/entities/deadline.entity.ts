@@ -1,5 +1,5 @@
 import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
-import type { DeadlineStep, Stage } from '@rogatory/workflow';
+import type { DeadlineStep, EscalationLadder, Stage, StepPolicy } from '@rogatory/workflow';
 import { randomUUID } from 'node:crypto';
 import { MlaRequest } from './mla-request.entity';
 
@@ -21,6 +21,16 @@ export interface DeadlineFields {
   baseDueOn: string;
   dueAt: Date;
   stages: DeadlineStageTime[];
+  policy: DeadlinePolicyRef;
+}
+
+/** The policy a deadline was opened with (DOMAIN.md §4), kept so that pauses and holiday changes recompute it alike. */
+export interface DeadlinePolicyRef {
+  /** Network whose policy applied; version 0 is the built-in default. */
+  network: string;
+  version: number;
+  step: StepPolicy;
+  ladder: EscalationLadder;
 }
 
 /**
@@ -73,6 +83,9 @@ export class Deadline {
   @Property({ type: 'json' })
   stages: DeadlineStageTime[];
 
+  @Property({ type: 'json' })
+  policy: DeadlinePolicyRef;
+
   @Property({ type: 'text', nullable: true })
   nextStage: Stage | null = null;
 
@@ -97,6 +110,7 @@ export class Deadline {
     this.baseDueOn = f.baseDueOn;
     this.dueAt = f.dueAt;
     this.stages = f.stages;
+    this.policy = f.policy;
   }
 
   /** The stage to send next and when (none: nothing more is sent for this deadline). */

@@ -1,4 +1,4 @@
-import { Collection, Entity, Index, ManyToMany, ManyToOne, OneToMany, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Collection, Entity, Enum, Index, ManyToMany, ManyToOne, OneToMany, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
 /** A judicial cooperation network (WACAP, SEAJUST, CASC), or OTHER for the programme outside them. */
@@ -82,6 +82,10 @@ export class CentralAuthority {
   }
 }
 
+/** Every way a contact point can be notified (see {@link ContactPoint.notificationMode}). */
+export const NOTIFICATION_MODES = ['EACH', 'DAILY_DIGEST'] as const;
+export type NotificationMode = (typeof NOTIFICATION_MODES)[number];
+
 /** A contact point of a network for a member State (two per State by default). */
 @Entity({ tableName: 'contact_point' })
 @Unique({ properties: ['network', 'email'] })
@@ -105,6 +109,13 @@ export class ContactPoint {
   /** ISO 639-1 code the contact point reads. */
   @Property({ type: 'text' })
   language: string;
+
+  /**
+   * EACH: one email per reminder or escalation addressed to the contact point. DAILY_DIGEST: none of
+   * those; instead one email a day, at 09:00 local time of its State, listing what its State owes overdue.
+   */
+  @Enum({ items: () => NOTIFICATION_MODES, default: 'EACH' })
+  notificationMode: NotificationMode = 'EACH';
 
   constructor(network: Network, state: StateEntity, name: string, email: string, language: string) {
     this.network = network;

@@ -1,13 +1,26 @@
+import { DeadlinePolicyVersion, StateHoliday } from './calendar-policy.entity';
 import { CaseEvent } from './case-event.entity';
 import { Deadline } from './deadline.entity';
 import { CentralAuthority, ContactPoint, Network, StateEntity } from './directory.entity';
 import { MlaRequest } from './mla-request.entity';
 import { OutboxEmail } from './outbox-email.entity';
 
+export * from './calendar-policy.entity';
 export * from './case-event.entity';
 export * from './deadline.entity';
 export * from './directory.entity';
 export * from './mla-request.entity';
 export * from './outbox-email.entity';
 
-export const ENTITIES = [Network, StateEntity, CentralAuthority, ContactPoint, MlaRequest, CaseEvent, Deadline, OutboxEmail];
+export const ENTITIES = [
+  Network,
+  StateEntity,
+  CentralAuthority,
+  ContactPoint,
+  MlaRequest,
+  CaseEvent,
+  Deadline,
+  OutboxEmail,
+  StateHoliday,
+  DeadlinePolicyVersion,
+];

@@ -26,7 +26,18 @@ export interface MlaRequestFields {
 @Entity({ tableName: 'mla_request' })
 @Index({ properties: ['network', 'transmittedOn'] })
 export class MlaRequest {
-  [OptionalProps]?: 'version' | 'eventCount' | 'updatedAt' | 'facilitatedOn' | 'transmittedOn' | 'acknowledgedOn' | 'closedOn' | 'outcome' | 'listedForPlenary';
+  [OptionalProps]?:
+    | 'version'
+    | 'eventCount'
+    | 'updatedAt'
+    | 'facilitatedOn'
+    | 'transmittedOn'
+    | 'acknowledgedOn'
+    | 'closedOn'
+    | 'outcome'
+    | 'listedForPlenary'
+    | 'attention'
+    | 'attentionSince';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -70,6 +81,7 @@ export class MlaRequest {
   @Index()
   state: string;
 
+  /** Version of the machine that wrote `snapshot`; an older one is migrated before the request takes an event. */
   @Property({ type: 'integer' })
   machineVersion: number;
 
@@ -103,6 +115,18 @@ export class MlaRequest {
   @Property({ type: 'boolean' })
   listedForPlenary: boolean = false;
 
+  /**
+   * Why an administrator must look at this request, or null. Set when its stored snapshot cannot be
+   * placed in the current machine (migrateSnapshot); a flagged request takes no event and its deadline
+   * stages wait, until an administrator repairs it and clears the flag.
+   */
+  @Property({ type: 'text', nullable: true })
+  attention: string | null = null;
+
+  /** When `attention` was first set. */
+  @Property({ type: 'timestamptz', nullable: true })
+  attentionSince: Date | null = null;
+
   /** sha256 of the register row this request was imported from (re-import detection). */
   @Property({ type: 'text', nullable: true })
   importFingerprint: string | null;
@@ -130,6 +154,18 @@ export class MlaRequest {
     this.snapshot = f.snapshot;
     this.state = f.snapshot.value;
     this.machineVersion = f.snapshot.machineVersion;
+  }
+
+  /** Flags the request for an administrator with `reason` (the first flag's time is kept). */
+  flagForAttention(reason: string, at: Date): void {
+    this.attention = reason;
+    this.attentionSince ??= at;
+  }
+
+  /** Clears the flag (the request takes events again). */
+  clearAttention(): void {
+    this.attention = null;
+    this.attentionSince = null;
   }
 
   /** Writes a new snapshot and the columns derived from it. */

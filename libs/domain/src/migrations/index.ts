@@ -3,6 +3,9 @@ import { Migration20261129170605_initial } from './Migration20261129170605_initi
 import { Migration20261129180000_case_event_no_truncate } from './Migration20261129180000_case_event_no_truncate';
 import { Migration20261129182443_deadline_extension } from './Migration20261129182443_deadline_extension';
 import { Migration20261129190000_email_delivery } from './Migration20261129190000_email_delivery';
+import { Migration20261129190100_holidays_policies } from './Migration20261129190100_holidays_policies';
+import { Migration20261129191000_digest } from './Migration20261129191000_digest';
+import { Migration20261129192000_machine_v2 } from './Migration20261129192000_machine_v2';
 
 /** Every migration, in order: generated with MikroORM's migrator (CONTRIBUTING.md), reviewed, never edited once committed. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -10,4 +13,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129180000_case_event_no_truncate', class: Migration20261129180000_case_event_no_truncate },
   { name: 'Migration20261129182443_deadline_extension', class: Migration20261129182443_deadline_extension },
   { name: 'Migration20261129190000_email_delivery', class: Migration20261129190000_email_delivery },
+  { name: 'Migration20261129190100_holidays_policies', class: Migration20261129190100_holidays_policies },
+  { name: 'Migration20261129191000_digest', class: Migration20261129191000_digest },
+  { name: 'Migration20261129192000_machine_v2', class: Migration20261129192000_machine_v2 },
 ];

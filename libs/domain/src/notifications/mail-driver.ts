@@ -5,6 +5,8 @@ export interface MailMessage {
   to: { name: string; address: string };
   subject: string;
   text: string;
+  /** HTML alternative of `text` (multipart/alternative), when the email has one. */
+  html?: string;
   /** Date header (clock time; simulated in a replay). */
   date: Date;
   /** Message-ID to set, so a message is recognisable if a resend is ever considered. */
@@ -56,9 +58,13 @@ export class SmtpMailDriver extends MailDriver {
     try {
       const info = await this.transport.sendMail({
         from: m.from,
-        to: { name: m.to.name, address: m.to.address },
-        subject: m.subject,
+        // An address object, never a string: nodemailer quotes or RFC 2047-encodes the display name, so
+        // commas, semicolons, quotes and accents arrive intact; control characters are replaced by spaces
+        // so that a name can never break the header.
+        to: { name: oneLine(m.to.name), address: m.to.address },
+        subject: oneLine(m.subject),
         text: m.text,
+        ...(m.html !== undefined ? { html: m.html } : {}),
         date: m.date,
         messageId: m.messageId,
         headers: m.headers,
@@ -72,6 +78,11 @@ export class SmtpMailDriver extends MailDriver {
   async close(): Promise<void> {
     this.transport.close();
   }
+}
+
+/** `s` on one line: every run of control characters (CR, LF, TAB, …) becomes one space. */
+function oneLine(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 
 /**

@@ -19,6 +19,11 @@ export interface ReceivedEmail {
  */
 export class SmtpListener {
   readonly received: ReceivedEmail[] = [];
+  /**
+   * Called with each message once the server holds it, before it answers 250 to the sender (tests use it
+   * to kill a sender right after the hand-over).
+   */
+  onReceived: ((mail: ReceivedEmail) => void) | null = null;
   private server: SMTPServer;
   private port = 0;
 
@@ -44,6 +49,7 @@ export class SmtpListener {
             writeFileSync(mail.file, raw);
           }
           this.received.push(mail);
+          this.onReceived?.(mail);
           callback();
         });
       },

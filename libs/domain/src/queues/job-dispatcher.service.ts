@@ -6,7 +6,7 @@ import { Clock } from '../clock';
 import { DEFAULT_JOB_OPTIONS, JobName, jobIds, QueueName, RETRY_POLICIES } from './queues';
 
 /** Work to queue once a transaction has committed. */
-export type PostCommitJob = { kind: 'deadline'; deadlineId: string; stage: Stage; fireAt: Date } | { kind: 'email'; outboxId: string };
+export type PostCommitJob = { kind: 'deadline'; deadlineId: string; stage: Stage; fireAt: Date } | { kind: 'email'; outboxId: string; sendAt?: Date };
 
 /**
  * Puts jobs on the BullMQ queues after commit, with deterministic ids. A failure to enqueue is logged,
@@ -29,7 +29,7 @@ export class JobDispatcher {
   async dispatch(jobs: PostCommitJob[]): Promise<void> {
     for (const job of jobs) {
       try {
-        if (job.kind === 'email') await this.enqueueEmail(job.outboxId);
+        if (job.kind === 'email') await this.enqueueEmail(job.outboxId, false, job.sendAt);
         else await this.enqueueDeadline(job.deadlineId, job.stage, job.fireAt);
       } catch (err) {
         this.logger.warn(`enqueue of ${job.kind} failed, the sweeper will retry: ${(err as Error).message}`);
@@ -50,9 +50,15 @@ export class JobDispatcher {
     return true;
   }
 
-  /** Queues the sending of an outbox email; `revive` as for deadlines (an email whose retries ran out is queued again). */
-  async enqueueEmail(outboxId: string, revive = false): Promise<boolean> {
-    const opts = { ...DEFAULT_JOB_OPTIONS, ...RETRY_POLICIES.email, jobId: jobIds.sendEmail(outboxId) };
+  /**
+   * Queues the sending of an outbox email, delayed until `sendAt` (the recipient's 09:00 local time) when
+   * that is later and the clock is real time (a simulated clock leaves a later email to the sweeper);
+   * `revive` as for deadlines (an email whose retries ran out is queued again).
+   */
+  async enqueueEmail(outboxId: string, revive = false, sendAt?: Date): Promise<boolean> {
+    const delay = sendAt ? sendAt.getTime() - this.clock.now().getTime() : 0;
+    if (delay > 0 && !this.clock.realTime) return false;
+    const opts = { ...DEFAULT_JOB_OPTIONS, ...RETRY_POLICIES.email, jobId: jobIds.sendEmail(outboxId), ...(delay > 0 ? { delay } : {}) };
     if (revive) return this.addFresh(this.outbox, JobName.SendEmail, { outboxId }, opts);
     await this.outbox.add(JobName.SendEmail, { outboxId }, opts);
     return true;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyEvent, startRequest, type Actor, type MlaRequestEvent, type MlaRequestSnapshot, type NetworkCode } from '@rogatory/workflow';
 import { parseRegister, REGISTER_COLUMNS, type RegisterColumn, type RegisterRow } from './register-parser';
-import { planReplay, type PlannedActor, type PlannedEvent } from './replay-plan';
+import { planReplay, REGISTER_CONSULTATION_SUBJECT, type PlannedActor, type PlannedEvent } from './replay-plan';
 
 const DATA = join(__dirname, '../../../../data');
 
@@ -112,13 +112,14 @@ describe('planReplay', () => {
       ['additionalInformationRequested', '2021-01-20', 'REQUESTED_CA', false, {}],
       ['additionalInformationProvided', '2021-02-01', 'REQUESTING_CA', false, {}],
       ['requestAccepted', '2021-02-05', 'REQUESTED_CA', false, {}],
+      ['consultationOpened', '2021-03-01', 'REQUESTED_CA', true, { subject: REGISTER_CONSULTATION_SUBJECT }],
       ['executionPostponed', '2021-03-01', 'REQUESTED_CA', false, { reasons: 'recorded in the register' }],
       ['executionResumed', '2021-04-01', 'REQUESTED_CA', false, {}],
       ['executionCompleted', '2021-06-01', 'REQUESTED_CA', false, { partial: true }],
       ['caseClosed', '2021-06-10', 'REQUESTED_CA', false, {}],
     ]);
     const s = replay(r);
-    expect([s.value, s.context.outcome]).toEqual(['closed', 'PARTIALLY_EXECUTED']);
+    expect([s.value, s.context.outcome, s.context.milestones.consultedOn]).toEqual(['closed', 'PARTIALLY_EXECUTED', '2021-03-01']);
     // Suggested without reasons: information only, the default execution deadline stays (UNTOC art. 18(24)).
     expect(s.context.suggestedDeadline).toEqual({ date: '2021-05-31' });
   });
@@ -154,11 +155,16 @@ describe('planReplay', () => {
       'facilitationRecorded@2021-01-04',
       'requestTransmitted@2021-01-10',
       'receiptAcknowledged@2021-03-01*',
+      'consultationOpened@2021-03-01*',
       'requestRefused@2021-03-01',
     ]);
-    expect(planReplay(r)[3].payload).toEqual({ ground: 'NON_CONFORMITY', reasons: 'recorded in the register' });
+    expect(planReplay(r)[4].payload).toEqual({ ground: 'NON_CONFORMITY', reasons: 'recorded in the register' });
     const s = replay(r);
-    expect([s.value, s.context.outcome, s.context.refusal]).toEqual(['closed', 'REFUSED', { ground: 'NON_CONFORMITY', reasons: 'recorded in the register' }]);
+    expect([s.value, s.context.outcome, s.context.refusal]).toEqual([
+      'closed',
+      'REFUSED',
+      { ground: 'NON_CONFORMITY', reasons: 'recorded in the register', consultedOn: '2021-03-01' },
+    ]);
   });
 
   it('infers the additional information before a refusal, which the machine refuses while it is awaited', () => {
@@ -174,6 +180,7 @@ describe('planReplay', () => {
       'receiptAcknowledged@2021-01-11',
       'additionalInformationRequested@2021-01-20',
       'additionalInformationProvided@2021-04-01*',
+      'consultationOpened@2021-04-01*',
       'requestRefused@2021-04-01',
     ]);
     expect(replay(r).context.outcome).toBe('REFUSED');
@@ -211,6 +218,7 @@ describe('planReplay', () => {
     });
     expect(steps(r).slice(3)).toEqual([
       'requestAccepted@2021-02-01*',
+      'consultationOpened@2021-02-01*',
       'executionPostponed@2021-02-01',
       'executionResumed@2021-05-01*',
       'executionCompleted@2021-05-01',
@@ -229,8 +237,35 @@ describe('planReplay', () => {
       closed_on: '2021-06-01',
       refusal_ground: 'ESSENTIAL_INTERESTS',
     });
-    expect(steps(r).slice(-2)).toEqual(['executionPostponed@2021-02-01', 'requestRefused@2021-06-01']);
-    expect(replay(r).context.outcome).toBe('REFUSED');
+    expect(steps(r).slice(-4)).toEqual([
+      'consultationOpened@2021-02-01*',
+      'executionPostponed@2021-02-01',
+      'consultationOpened@2021-06-01*',
+      'requestRefused@2021-06-01',
+    ]);
+    const s = replay(r);
+    expect([s.context.outcome, s.context.milestones.consultedOn, s.context.refusal?.consultedOn]).toEqual(['REFUSED', '2021-02-01', '2021-06-01']);
+  });
+
+  it('records a consultation before a refusal or a postponement, on its date, saying why (UNTOC art. 18(26))', () => {
+    const r = row({
+      transmitted_on: '2021-01-10',
+      acknowledged_on: '2021-01-11',
+      outcome: 'REFUSED',
+      closed_on: '2021-02-01',
+      refusal_ground: 'NON_CONFORMITY',
+    });
+    const consultation = planReplay(r).find((e) => e.type === 'consultationOpened');
+    expect(consultation).toEqual({
+      type: 'consultationOpened',
+      on: '2021-02-01',
+      actor: 'REQUESTED_CA',
+      inferred: true,
+      payload: { subject: REGISTER_CONSULTATION_SUBJECT },
+    });
+    expect(REGISTER_CONSULTATION_SUBJECT).toMatch(/18\(26\) requires a consultation before a refusal or a postponement; the register gives no date/);
+    // the assessment deadline closes with the consultation, the same day: no reminder differs
+    expect(replay(r).context.deadlines).toEqual({});
   });
 
   it('withdraws or lets lapse from any transmitted state, without inferring anything', () => {
@@ -283,6 +318,15 @@ describe('planReplay', () => {
     expect(steps(r).slice(-3)).toEqual(['executionCompleted@2021-05-01', 'facilitationRecorded@2021-07-01', 'caseClosed@2021-05-10']);
     const s = replay(r);
     expect([s.value, s.context.milestones.facilitatedOn]).toEqual(['closed', '2021-07-01']);
+    const refused = row({
+      facilitated_on: '2021-07-01',
+      transmitted_on: '2021-01-10',
+      outcome: 'REFUSED',
+      closed_on: '2021-05-10',
+      refusal_ground: 'NON_CONFORMITY',
+    });
+    expect(steps(refused).slice(-3)).toEqual(['facilitationRecorded@2021-07-01', 'consultationOpened@2021-05-10*', 'requestRefused@2021-05-10']);
+    expect(replay(refused).context.milestones.facilitatedOn).toBe('2021-07-01');
   });
 });
 
@@ -322,6 +366,16 @@ describe('planReplay: data/register-2021.csv', () => {
       if (r.refusalGround !== null && s.context.refusal?.ground !== r.refusalGround) mismatches.push(`${r.caseRef}: ground`);
     }
     expect(mismatches).toEqual([]);
+  });
+
+  it('consults before every refusal and postponement of the register, on the same date (UNTOC art. 18(26))', () => {
+    const pairs = rows.flatMap((r) => {
+      const plan = planReplay(r);
+      return plan.filter((e) => e.type === 'requestRefused' || e.type === 'executionPostponed').map((e) => [e, plan[plan.indexOf(e) - 1]] as const);
+    });
+    expect(pairs.length).toBe(rows.filter((r) => r.outcome === 'REFUSED').length + rows.filter((r) => r.postponedOn !== null).length);
+    for (const [e, before] of pairs)
+      expect([before.type, before.on, before.actor, before.inferred]).toEqual(['consultationOpened', e.on, 'REQUESTED_CA', true]);
   });
 
   it('leaves open cases open, drafts as drafts', () => {

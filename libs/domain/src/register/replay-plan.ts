@@ -26,6 +26,10 @@ export interface PlannedEvent {
 /** The register keeps no reasons; refusals and postponements need some (UNTOC art. 18(23), 18(25)). */
 const REGISTER_REASONS = 'recorded in the register';
 
+/** Subject of the consultation the replay records before a refusal or a postponement (UNTOC art. 18(26)). */
+export const REGISTER_CONSULTATION_SUBJECT =
+  'recorded by the register import: UNTOC art. 18(26) requires a consultation before a refusal or a postponement; the register gives no date for it';
+
 /**
  * The ordered events that replay a valid register row through the MLA request machine, from `draft`
  * to the state the row describes (REGISTER.md § Rules; DOMAIN.md §3).
@@ -37,6 +41,13 @@ const REGISTER_REASONS = 'recorded in the register';
  *   `executionPostponed`, `executionResumed`, `executionCompleted` (partial if PARTIALLY_EXECUTED), then
  *   at `closedOn` `caseClosed` (EXECUTED, PARTIALLY_EXECUTED), `requestRefused` (ground, reasons),
  *   `requestWithdrawn` or `requestLapsed`.
+ * - UNTOC art. 18(26): the requested State consults the requesting one before refusing or postponing,
+ *   and the machine takes a refusal or a postponement only in consultation. The register has no
+ *   consultation column, so a `consultationOpened` is recorded just before each `executionPostponed` and
+ *   each `requestRefused`, on the same date, by the requested central authority, inferred, with a subject
+ *   (REGISTER_CONSULTATION_SUBJECT) saying it is recorded because article 18(26) requires it and that the
+ *   register gives no date for it. The same date changes no deadline: a consultation during execution
+ *   leaves the execution clock running.
  * - A milestone the machine needs before a later one present is inferred (`inferred: true`) at the
  *   date of the next milestone present: the acknowledgement before any assessment, execution or
  *   refusal; the additional information before execution or refusal (neither is allowed while it is
@@ -44,7 +55,8 @@ const REGISTER_REASONS = 'recorded in the register';
  *   completed execution. Withdrawal and lapse are allowed from any transmitted state and need nothing.
  * - `facilitationRecorded` (action OTHER, by a contact point) at `facilitatedOn`, placed in date order
  *   among the others, before them on an equal date. A facilitation dated after `closedOn` keeps its
- *   date but goes just before the closing event: the machine takes no event once a case is closed.
+ *   date but goes just before the closing event (before the consultation that precedes a refusal): the
+ *   machine takes no event once a case is closed.
  *
  * Precondition: `row` comes from `parseRegister` (all rules hold). Pure; the dates are never changed.
  */
@@ -54,8 +66,9 @@ export function planReplay(row: RegisterRow): PlannedEvent[] {
 
   const events = mainLine(row);
   const byDate = events.findIndex((e) => e.on >= row.facilitatedOn);
-  // Later than every event: last, or just before the closing event (always the last one) of a closed case.
-  const last = row.outcome === null ? events.length : events.length - 1;
+  // Later than every event: last, or just before the closing event (always the last one) of a closed case,
+  // and before the consultation that precedes a refusal.
+  const last = row.outcome === null ? events.length : row.outcome === 'REFUSED' ? events.length - 2 : events.length - 1;
   events.splice(byDate === -1 ? last : byDate, 0, facilitation);
   return events;
 }
@@ -72,9 +85,10 @@ interface Slot {
 function mainLine(row: RegisterRow): PlannedEvent[] {
   const executionOutcome = row.outcome === 'EXECUTED' || row.outcome === 'PARTIALLY_EXECUTED';
   const refused = row.outcome === 'REFUSED';
-  // Guards of mla-request.machine.ts: executionCompleted and executionPostponed only from inExecution;
-  // requestRefused only from underAssessment, consultation, inExecution or postponed; every stage after
-  // transmission (except withdrawal and lapse) needs the acknowledgement.
+  // Guards of mla-request.machine.ts: executionCompleted only from inExecution; executionPostponed and
+  // requestRefused only from consultation (UNTOC art. 18(26)), opened from inExecution (postponement), or
+  // from underAssessment, inExecution or postponed (refusal); every stage after transmission (except
+  // withdrawal and lapse) needs the acknowledgement.
   const reachesExecution = row.executionStartedOn !== null || row.postponedOn !== null || row.resumedOn !== null || row.executedOn !== null;
   const reachesAssessment = row.acknowledgedOn !== null || row.infoRequestedOn !== null || reachesExecution || refused;
   const leavesAdditionalInformation = row.infoProvidedOn !== null || (row.infoRequestedOn !== null && (reachesExecution || refused));
@@ -113,8 +127,12 @@ function mainLine(row: RegisterRow): PlannedEvent[] {
     }),
   ];
   slots.forEach((s, i) => {
-    if (s.on !== null) events.push(planned(s.type, s.on, s.actor, false, s.payload));
-    else if (s.needed) {
+    if (s.on !== null) {
+      if (s.type === 'executionPostponed' || s.type === 'requestRefused') {
+        events.push(planned('consultationOpened', s.on, 'REQUESTED_CA', true, { subject: REGISTER_CONSULTATION_SUBJECT }));
+      }
+      events.push(planned(s.type, s.on, s.actor, false, s.payload));
+    } else if (s.needed) {
       // Needed only because a later milestone is present, so there is always a next date.
       const next = slots.slice(i + 1).find((later) => later.on !== null)?.on as string;
       events.push(planned(s.type, next, s.actor, true, s.payload));

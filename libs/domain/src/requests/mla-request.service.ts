@@ -4,6 +4,8 @@ import { Injectable } from '@nestjs/common';
 import {
   allowedEvents,
   applyEvent,
+  migrateSnapshot,
+  MLA_REQUEST_MACHINE_VERSION,
   persistRequest,
   restoreRequest,
   startRequest,
@@ -11,6 +13,7 @@ import {
   type Actor,
   type MlaRequestEvent,
   type MlaRequestEventType,
+  type MlaRequestSnapshot,
 } from '@rogatory/workflow';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../clock';
@@ -20,6 +23,7 @@ import { CaseEvent, Deadline, MlaRequest } from '../entities';
 import { DomainError, EventNotAllowedError, NotFoundError, StaleVersionError, ValidationFailedError } from '../errors';
 import { JobDispatcher, type PostCommitJob } from '../queues/job-dispatcher.service';
 import { validateCreateRequest, validateEventInput, type ValidCreateRequest } from './request-validation';
+import { SnapshotMigrationService } from './snapshot-migration.service';
 
 export interface ApplyOptions {
   /** Import without replay: deadlines are recorded but no reminder goes out for stages already past. */
@@ -35,11 +39,28 @@ export interface RequestFilter {
   state?: string;
   /** Only requests with a deadline whose due instant has passed (overdue now). */
   overdue?: boolean;
+  /** true: only requests flagged for an administrator; false: only those that are not. */
+  attention?: boolean;
   limit?: number;
   offset?: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The request is flagged for an administrator (its stored snapshot cannot be placed in the current
+ * machine): it takes no event until the flag is cleared. CONFLICT, HTTP 409; `details.attention` is the
+ * reason. `newlyFlagged`: the flag was set by this very call (lazy migration), not yet written.
+ */
+export class RequestFlaggedError extends DomainError {
+  constructor(
+    reference: string,
+    readonly attention: string,
+    readonly newlyFlagged = false,
+  ) {
+    super('CONFLICT', `request ${reference} is flagged for an administrator: ${attention}`, { attention });
+  }
+}
 
 /**
  * The unit of work of a case: loads the request, computes the next snapshot with the machine's pure
@@ -54,6 +75,7 @@ export class MlaRequestService {
     private readonly directory: DirectoryService,
     private readonly deadlines: DeadlineService,
     private readonly jobs: JobDispatcher,
+    private readonly snapshots: SnapshotMigrationService,
   ) {}
 
   /**
@@ -109,9 +131,27 @@ export class MlaRequestService {
     return r;
   }
 
-  /** Events `actor` may send now, from the machine's `snapshot.can()`. */
+  /**
+   * Events `actor` may send now, from the machine's `snapshot.can()`. None for a request flagged for an
+   * administrator, nor for one whose snapshot is of an older machine version (placedSnapshot gives those).
+   */
   allowedFor(request: MlaRequest, actor: Actor): MlaRequestEventType[] {
+    if (request.attention !== null || request.machineVersion !== MLA_REQUEST_MACHINE_VERSION) return [];
     return allowedEvents(restoreRequest(request.snapshot), actor);
+  }
+
+  /**
+   * The request's snapshot in the current machine, to read: restored as stored, or, written by an older
+   * machine version and not yet migrated, migrated in memory from its history (nothing is written; the
+   * next event writes it). Null when the request is flagged for an administrator or cannot be placed.
+   */
+  async placedSnapshot(request: MlaRequest): Promise<MlaRequestSnapshot | null> {
+    if (request.attention !== null) return null;
+    if (request.machineVersion === MLA_REQUEST_MACHINE_VERSION) return restoreRequest(request.snapshot);
+    if (request.machineVersion > MLA_REQUEST_MACHINE_VERSION) return null;
+    const events = await this.orm.em.fork().find(CaseEvent, { request: request.id }, { orderBy: { seq: 'asc' }, fields: ['type', 'occurredOn', 'payload'] });
+    const m = migrateSnapshot(request.snapshot, events);
+    return m.ok ? restoreRequest(m.persisted) : null;
   }
 
   /** Open (or paused) deadlines of a request, earliest due first. */
@@ -133,6 +173,7 @@ export class MlaRequestService {
     if (f.requestingState) where.requestingState = f.requestingState.toUpperCase();
     if (f.requestedState) where.requestedState = f.requestedState.toUpperCase();
     if (f.state) where.state = f.state;
+    if (f.attention !== undefined) where.attention = f.attention ? { $ne: null } : null;
     const em = this.orm.em.fork();
     if (f.overdue !== undefined) {
       // one query: the overdue deadlines as a subquery, not their ids loaded into memory
@@ -155,8 +196,10 @@ export class MlaRequestService {
    * Records a user's event on a request. `body` is `{ type, actor, ...payload }` (validateEventInput);
    * `expectedVersion` is the version the caller read (HTTP If-Match).
    * Errors: ValidationFailedError (bad body), NotFoundError, StaleVersionError (version changed, or a
-   * concurrent event won: HTTP 409), EventNotAllowedError (the machine refuses it now: HTTP 422, with the
-   * events allowed to this actor). One transaction; nothing is written on error.
+   * concurrent event won: HTTP 409), RequestFlaggedError (flagged for an administrator: HTTP 409),
+   * EventNotAllowedError (the machine refuses it now: HTTP 422, with the events allowed to this actor).
+   * One transaction; nothing is written on error, except the flag of a request whose older snapshot this
+   * event found it cannot place (written in a transaction of its own, then RequestFlaggedError).
    */
   async sendEvent(requestId: string, body: unknown, expectedVersion?: number): Promise<{ request: MlaRequest; event: CaseEvent }> {
     const { value, errors } = validateEventInput(body, await this.directory.stateCodes());
@@ -168,6 +211,8 @@ export class MlaRequestService {
     try {
       await this.orm.em.fork().transactional(async (em) => {
         request = await this.get(requestId, em);
+        // Flagged: refused whatever version the caller read (reloading would not help).
+        if (request.attention !== null) throw new RequestFlaggedError(request.reference, request.attention);
         if (expectedVersion !== undefined && request.version !== expectedVersion) throw new StaleVersionError(expectedVersion, request.version);
         const occurredOn = await this.localDateOf(value.actor.state ?? request.requestedState, now);
         const suggested = value.payload.suggestedDeadline as { date: string } | undefined;
@@ -181,10 +226,16 @@ export class MlaRequestService {
       });
     } catch (err) {
       if (err instanceof OptimisticLockError || err instanceof UniqueConstraintViolationException) throw new StaleVersionError(expectedVersion ?? null, null);
+      if (err instanceof RequestFlaggedError && err.newlyFlagged) await this.recordFlag(requestId, err.attention, now);
       throw err;
     }
     await this.jobs.dispatch(jobs);
     return { request: request!, event: event! };
+  }
+
+  /** Writes a flag found during an event whose transaction was rolled back; keeps a flag already there. */
+  private async recordFlag(requestId: string, attention: string, at: Date): Promise<void> {
+    await this.orm.em.fork().nativeUpdate(MlaRequest, { id: requestId, attention: null }, { attention, attentionSince: at });
   }
 
   /** Calendar date of `instant` in the time zone of `state` (DOMAIN.md §5 dating rule). */
@@ -193,9 +244,13 @@ export class MlaRequestService {
   }
 
   /**
-   * Feeds one event to the machine inside the caller's transaction and writes its consequences. Throws
-   * EventNotAllowedError when the machine refuses it. Returns the event row and the jobs to queue after
-   * commit.
+   * Feeds one event to the machine inside the caller's transaction and writes its consequences. A request
+   * whose snapshot is of an older machine version is migrated first, in this transaction
+   * (SnapshotMigrationService). Throws RequestFlaggedError when the request is flagged for an
+   * administrator, or gets flagged now because its snapshot cannot be placed (the flag is then set on the
+   * entity: written if the caller commits); EventNotAllowedError when the machine refuses the event;
+   * DomainError UNKNOWN_MACHINE_VERSION for a snapshot of a newer machine. Returns the event row and the
+   * jobs to queue after commit.
    */
   async applyInTransaction(
     em: EntityManager,
@@ -203,6 +258,10 @@ export class MlaRequestService {
     event: MlaRequestEvent,
     opts: ApplyOptions,
   ): Promise<{ event: CaseEvent; jobs: PostCommitJob[] }> {
+    const now = opts.recordedAt ?? this.clock.now();
+    if (request.attention !== null) throw new RequestFlaggedError(request.reference, request.attention);
+    const upgrade = await this.snapshots.upgradeInTransaction(em, request, now);
+    if (upgrade.status === 'flagged') throw new RequestFlaggedError(request.reference, upgrade.reason, true);
     let snapshot;
     try {
       snapshot = restoreRequest(request.snapshot);
@@ -213,7 +272,6 @@ export class MlaRequestService {
     const from = String(snapshot.value);
     const result = applyEvent(snapshot, event);
     if (!result.accepted) throw new EventNotAllowedError(event.type, from, allowedEvents(snapshot, event.actor), refusalHint(event));
-    const now = opts.recordedAt ?? this.clock.now();
     const jobs = await this.deadlines.apply(em, request, result.effects, { now, skipPastStages: opts.skipPastStages ?? false });
     const { type, actor, occurredAt, occurredOn, inferred, ...payload } = event;
     const row = new CaseEvent({
@@ -238,7 +296,10 @@ export class MlaRequestService {
 }
 
 function refusalHint(event: MlaRequestEvent): string | undefined {
-  if (event.type === 'requestRefused') return 'a refusal needs a ground of UNTOC art. 18(21) and reasons (18(23)), by the requested central authority';
+  if (event.type === 'requestRefused')
+    return 'a refusal comes after a consultation of the requesting State (UNTOC art. 18(26): consultationOpened first), with a ground of 18(21) and reasons (18(23)), by the requested central authority';
+  if (event.type === 'executionPostponed')
+    return 'a postponement of an execution comes after a consultation of the requesting State (UNTOC art. 18(26): consultationOpened first), with reasons (18(25))';
   if (event.type === 'requestWithdrawn') return 'only the requesting central authority may withdraw a transmitted request (18(24))';
   if (event.type === 'requestTransmitted')
     return 'only the requesting central authority transmits; the ORAL_URGENT channel is for urgent requests only (18(14))';

@@ -16,6 +16,11 @@ export interface TestEnvironment {
   /** Deletes every Redis key of this suite's queue prefix (simulates Redis losing its data). */
   flushQueues(): Promise<number>;
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Moves a deadline's next stage to `at` (UTC), as if time had passed: `next_fire_at` and that stage's
+   * `fireAt`, with its `fireOn` the day before (so every recipient's 09:00 on that date has passed too).
+   */
+  makeStageDue(deadlineId: string, at: Date): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -50,6 +55,16 @@ export async function createTestEnvironment(suite: string): Promise<TestEnvironm
     smtp,
     flushQueues,
     sql: async <T>(text: string, params: unknown[] = []) => (await pg.query(text, params)).rows as T[],
+    makeStageDue: async (deadlineId: string, at: Date) => {
+      const fireOn = new Date(at.getTime() - 86_400_000).toISOString().slice(0, 10);
+      await pg.query(
+        `update deadline set next_fire_at = $2,
+           stages = (select jsonb_agg(case when s->>'stage' = next_stage then s || jsonb_build_object('fireAt', $3::text, 'fireOn', $4::text) else s end order by i)
+                     from jsonb_array_elements(stages) with ordinality as x(s, i))
+         where id = $1`,
+        [deadlineId, at, at.toISOString(), fireOn],
+      );
+    },
     dispose: async () => {
       await flushQueues();
       redis.disconnect();

@@ -1,0 +1,53 @@
+import { Controller, Get, Header, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { MetricsService, type MetricsSnapshot } from '@rogatory/domain';
+import type { Response } from 'express';
+import { AdminGuard } from '../common/admin.guard';
+import { PrometheusRegistry } from './prometheus.registry';
+
+const UNAUTHORIZED = { status: 401, description: 'application/problem+json; no or wrong administrator token (WWW-Authenticate: Basic)' };
+
+/** Operational figures, for Prometheus and for people. Administrator token required. */
+@ApiTags('administration')
+@ApiBearerAuth()
+@UseGuards(AdminGuard)
+@Controller()
+export class MetricsController {
+  constructor(
+    private readonly prometheus: PrometheusRegistry,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /**
+   * GET /metrics: Prometheus text format 0.0.4, read at scrape time: rogatory_deadlines_open{step,
+   * owed_by_state}, rogatory_deadlines_overdue{step}, rogatory_deadlines_due_today, rogatory_emails{status},
+   * rogatory_emails_sent_late_total, rogatory_email_incidents_open, rogatory_queue_jobs{queue,state}.
+   * 401 without the administrator token (Prometheus: `authorization: { credentials: <ADMIN_TOKEN> }`).
+   */
+  @Get('metrics')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Prometheus metrics' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4' })
+  @ApiResponse(UNAUTHORIZED)
+  async prometheusText(@Res({ passthrough: true }) res: Response): Promise<string> {
+    const text = await this.prometheus.metrics();
+    res.type(this.prometheus.contentType);
+    return text;
+  }
+
+  /**
+   * GET /api/v1/admin/metrics: the same figures as JSON (MetricsSnapshot): `{ at, deadlines: { open:
+   * [{ step, owedByState, count }], openTotal, overdue: { <step>: n }, dueToday }, emails: { byStatus,
+   * sentLate, incidentsOpen }, queues: { <queue>: { waiting, active, delayed, failed } } }`. Overdue and
+   * due today are by the date in the owing State's time zone. 401 without the administrator token.
+   */
+  @Get('api/v1/admin/metrics')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Operational figures as JSON' })
+  @ApiOkResponse({ description: '{ at, deadlines, emails, queues }' })
+  @ApiResponse(UNAUTHORIZED)
+  snapshot(): Promise<MetricsSnapshot> {
+    return this.metrics.snapshot();
+  }
+}

@@ -1,0 +1,201 @@
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DeadlineRunner, DirectoryService, ManualClock } from '@rogatory/domain';
+import { createTestEnvironment, TEST_ADMIN_TOKEN, type TestEnvironment } from '@rogatory/domain/testing';
+import request from 'supertest';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { WorkerModule } from '../../../worker/src/worker.module';
+import { ApiModule } from '../api.module';
+import { configureApi } from '../bootstrap';
+
+/**
+ * Administrators' holiday table and per-network deadline policies, through the API over real PostgreSQL
+ * and Redis: the Maldives values of issue 3 (Fri+Sat weekend, no date-holidays data).
+ */
+describe('holidays and deadline policies (e2e)', () => {
+  let env: TestEnvironment;
+  let api: INestApplication;
+  let worker: INestApplicationContext;
+  // Wednesday 3 June 2026, 10:00 in Malé (UTC+5).
+  const clock = new ManualClock(new Date('2026-06-03T05:00:00Z'));
+  const auth = `Bearer ${TEST_ADMIN_TOKEN}`;
+  const TH = { role: 'CENTRAL_AUTHORITY', state: 'TH', name: 'Officer Somchai' };
+
+  beforeAll(async () => {
+    env = await createTestEnvironment('calendar');
+    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config: env.config, clock, schedulers: false }), { logger: false });
+    await worker.get(DirectoryService).seed();
+    api = await NestFactory.create(ApiModule.forRoot({ config: env.config, clock }), { logger: false, bodyParser: false });
+    configureApi(api);
+    await api.init();
+  }, 60_000);
+
+  afterAll(async () => {
+    await api?.close();
+    await worker?.close();
+    await env?.dispose();
+  });
+
+  const http = () => request(api.getHttpServer());
+
+  /** A SEAJust request from Thailand to the Maldives, transmitted now; returns its id and acknowledgement deadline. */
+  async function transmitted(reference: string) {
+    const c = await http()
+      .post('/api/v1/requests')
+      .send({ reference, network: 'SEAJUST', requestingState: 'TH', requestedState: 'MV', requestType: 'MLA', urgent: false })
+      .expect(201);
+    await http()
+      .post(`/api/v1/requests/${c.body.id}/events`)
+      .set('If-Match', c.headers.etag)
+      .send({ type: 'requestTransmitted', actor: TH, channel: 'CENTRAL_AUTHORITY' })
+      .expect(201);
+    const got = await http().get(`/api/v1/requests/${c.body.id}`).expect(200);
+    return { id: c.body.id as string, ack: got.body.openDeadlines.find((d: { step: string }) => d.step === 'ACKNOWLEDGEMENT') };
+  }
+
+  it('refuses changes without the administrator token, and names every bad field of a policy change', async () => {
+    await http().post('/api/v1/networks/SEAJUST/deadline-policy/versions').send({ note: 'x' }).expect(401);
+    await http()
+      .post('/api/v1/networks/SEAJUST/deadline-policy/versions')
+      .set('Authorization', 'Bearer wrong-token-0123456789')
+      .send({ note: 'x' })
+      .expect(401);
+    await http().post('/api/v1/states/MV/holidays').send({ date: '2026-06-04', name: 'Eid' }).expect(401);
+    const bad = await http()
+      .post('/api/v1/networks/SEAJUST/deadline-policy/versions')
+      .set('Authorization', auth)
+      .send({
+        note: '',
+        steps: { EXECUTION: { due: { days: 3 }, owedBy: 'REQUESTING' }, NOPE: {} },
+        ladder: { LEVEL_1: 5, LEVEL_2: 4, LEVEL_3: 20, LEVEL_4: 40 },
+      })
+      .expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual([
+      'note',
+      'steps.EXECUTION.owedBy',
+      'steps.EXECUTION.due',
+      'steps.NOPE',
+      'ladder.LEVEL_2',
+    ]);
+    const versions = await http().get('/api/v1/networks/SEAJUST/deadline-policy/versions').set('Authorization', auth).expect(200);
+    expect(versions.body.map((v: { version: number }) => v.version)).toEqual([0]);
+    await http().get('/api/v1/networks/NOPE/deadline-policy').set('Authorization', auth).expect(404);
+  });
+
+  it('a new policy version applies to deadlines opened afterwards, and says so', async () => {
+    const before = await transmitted('SEA/MV/1');
+    expect([before.ack.dueOn, before.ack.policyVersion]).toEqual(['2026-06-10', 0]); // 5 business days: Sun 7 – Thu 11 less Fri/Sat → Wed 10
+
+    const res = await http()
+      .post('/api/v1/networks/SEAJUST/deadline-policy/versions')
+      .set('Authorization', auth)
+      .set('X-Administrator-Name', 'Ms Lim')
+      .send({ note: 'Plenary decision: acknowledge within 2 business days', steps: { ACKNOWLEDGEMENT: { due: { businessDays: 2 } } } })
+      .expect(201);
+    expect(res.body.version).toMatchObject({ network: 'SEAJUST', version: 1, createdBy: 'administrator Ms Lim', createdAt: '2026-06-03T05:00:00.000Z' });
+    expect(res.body.version.policy.steps.ACKNOWLEDGEMENT).toEqual({
+      owedBy: 'REQUESTED',
+      due: { businessDays: 2 },
+      reminderBusinessDaysBefore: 0,
+      escalates: true,
+    });
+    expect(res.body.openDeadlinesOnOlderVersions).toBe(1);
+    expect(res.body.appliesTo).toBe(
+      'deadlines opened from 2026-06-03T05:00:00.000Z on; the 1 open deadline(s) of SEAJUST keep the version they were opened with',
+    );
+
+    // Issue 3: 2 business days after Wednesday 3 June 2026 in the Maldives is Sunday 7 June, 09:00 Indian/Maldives.
+    const after = await transmitted('SEA/MV/2');
+    expect([after.ack.dueOn, after.ack.dueAt, after.ack.policyVersion]).toEqual(['2026-06-07', '2026-06-07T04:00:00.000Z', 1]);
+    const kept = await http().get(`/api/v1/requests/${before.id}`).expect(200);
+    expect(kept.body.openDeadlines[0]).toMatchObject({ dueOn: '2026-06-10', policyVersion: 0 });
+  });
+
+  it("an administrator's holiday moves the open deadlines it touches, records it on the case, and is listed with the State's days off", async () => {
+    const [{ id }] = await env.sql<{ id: string }>(`select id from mla_request where reference = 'SEA/MV/2'`);
+    const res = await http()
+      .post('/api/v1/states/MV/holidays')
+      .set('Authorization', auth)
+      .send({ date: '2026-06-04', name: 'Eid al-Adha (announced)' })
+      .expect(201);
+    expect(res.body).toMatchObject({ added: 1, removed: 0 });
+    // Issue 3: with 4 June a holiday, the acknowledgement is due on Monday 8 June. SEA/MV/1 (Wed 10 → Thu 11) moves too.
+    const moved = res.body.deadlinesMoved.map((m: { reference: string; previousDueOn: string; dueOn: string }) => [m.reference, m.previousDueOn, m.dueOn]);
+    expect(moved.sort()).toEqual([
+      ['SEA/MV/1', '2026-06-10', '2026-06-11'],
+      ['SEA/MV/2', '2026-06-07', '2026-06-08'],
+    ]);
+    const got = await http().get(`/api/v1/requests/${id}`).expect(200);
+    expect(got.body.openDeadlines[0]).toMatchObject({
+      step: 'ACKNOWLEDGEMENT',
+      dueOn: '2026-06-08',
+      dueAt: '2026-06-08T04:00:00.000Z',
+      nextFireAt: '2026-06-08T04:00:00.000Z',
+    });
+    const history = await http().get(`/api/v1/requests/${id}/events`).expect(200);
+    expect(history.body.at(-1)).toMatchObject({
+      type: 'deadlineRecomputed',
+      actor: { role: 'ADMINISTRATOR', state: null, name: 'administrator' },
+      fromState: 'awaitingAcknowledgement',
+      toState: 'awaitingAcknowledgement',
+      payload: {
+        step: 'ACKNOWLEDGEMENT',
+        previousDueOn: '2026-06-07',
+        dueOn: '2026-06-08',
+        reason: 'holiday 2026-06-04 (Eid al-Adha (announced)) added to the calendar of MV',
+      },
+    });
+    const list = await http().get('/api/v1/states/MV/holidays?year=2026').expect(200);
+    expect(list.body).toMatchObject({ state: 'MV', weekend: ['FRI', 'SAT'], coveredByDateHolidays: false });
+    expect(list.body.holidays).toEqual([expect.objectContaining({ date: '2026-06-04', name: 'Eid al-Adha (announced)', source: 'ADMINISTRATOR' })]);
+    await http().post('/api/v1/states/MV/holidays').set('Authorization', auth).send({ date: '2026-06-04', name: 'again' }).expect(409);
+    const bad = await http().post('/api/v1/states/MV/holidays').set('Authorization', auth).send({ date: '2026-02-30', name: '' }).expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['date', 'name']);
+    await http().post('/api/v1/states/XX/holidays').set('Authorization', auth).send({ date: '2026-06-05', name: 'x' }).expect(404);
+  });
+
+  it('never moves a deadline earlier once its reminder has gone out', async () => {
+    const [d] = await env.sql<{ id: string }>(
+      `select d.id from deadline d join mla_request r on r.id = d.request_id where r.reference = 'SEA/MV/2' and d.step = 'ACKNOWLEDGEMENT'`,
+    );
+    clock.set(new Date('2026-06-08T04:00:00Z'));
+    expect(await worker.get(DeadlineRunner).fire(d.id, 'REMINDER')).toBe('notified');
+    const res = await http().delete('/api/v1/states/MV/holidays/2026-06-04').set('Authorization', auth).expect(200);
+    // SEA/MV/1's reminder (due day, Thu 11) has not gone out: it moves back to Wed 10. SEA/MV/2 stays on Mon 8.
+    expect(res.body.deadlinesMoved.map((m: { reference: string; dueOn: string }) => [m.reference, m.dueOn])).toEqual([['SEA/MV/1', '2026-06-10']]);
+    const [row] = await env.sql<{ due_on: string; sent_stages: string[] }>(
+      `select to_char(due_on, 'YYYY-MM-DD') as due_on, sent_stages from deadline where id = $1`,
+      [d.id],
+    );
+    expect(row).toEqual({ due_on: '2026-06-08', sent_stages: ['REMINDER'] });
+    await http().delete('/api/v1/states/MV/holidays/2026-06-04').set('Authorization', auth).expect(404);
+  });
+
+  it('imports holidays from CSV all or nothing, naming the line and column of each error', async () => {
+    const bad = await http()
+      .post('/api/v1/holidays/import')
+      .set('Authorization', auth)
+      .set('Content-Type', 'text/csv')
+      .send('state,date,name\nMV,2026-07-26,Independence Day\nZZ,2026-13-01,\nKG,2026-08-31,Independence Day\n')
+      .expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['line 3: state', 'line 3: date', 'line 3: name']);
+    expect(await env.sql(`select count(*)::int as n from state_holiday`)).toEqual([{ n: 0 }]);
+    await http().post('/api/v1/holidays/import').set('Authorization', auth).send({ csv: 'x' }).expect(415);
+    const ok = await http()
+      .post('/api/v1/holidays/import')
+      .set('Authorization', auth)
+      .set('Content-Type', 'text/csv')
+      .send('state,date,name\nMV,2026-07-26,Independence Day\n"KG",2026-08-31,"Independence Day, Kyrgyz Republic"\n')
+      .expect(201);
+    expect(ok.body).toMatchObject({ added: 2, unchanged: 0 });
+    const again = await http()
+      .post('/api/v1/holidays/import')
+      .set('Authorization', auth)
+      .set('Content-Type', 'text/csv')
+      .send('state,date,name\nMV,2026-07-26,Independence Day\n')
+      .expect(201);
+    expect(again.body).toMatchObject({ added: 0, unchanged: 1 });
+    const kg = await http().get('/api/v1/states/KG/holidays?year=2026').expect(200);
+    expect(kg.body.holidays).toEqual([expect.objectContaining({ date: '2026-08-31', name: 'Independence Day, Kyrgyz Republic', source: 'ADMINISTRATOR' })]);
+  });
+});

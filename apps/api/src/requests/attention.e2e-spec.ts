@@ -1,0 +1,105 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DirectoryService, ManualClock } from '@rogatory/domain';
+import { createTestEnvironment, type TestEnvironment } from '@rogatory/domain/testing';
+import request from 'supertest';
+import { ApiModule } from '../api.module';
+import { configureApi } from '../bootstrap';
+
+/**
+ * Requests stored by machine version 1 as the API shows them after an upgrade to version 2 (UNTOC art.
+ * 18(26)): placed in memory to read, migrated by their next event; flagged for an administrator when they
+ * cannot be placed (409 on every event, `attention` in the view, `?attention=true`).
+ */
+describe('API /api/v1/requests: machine versions and flagged requests (e2e)', () => {
+  let env: TestEnvironment;
+  let api: INestApplication;
+  const clock = new ManualClock(new Date('2026-11-02T10:00:00Z'));
+  const NG = { role: 'CENTRAL_AUTHORITY', state: 'NG', name: 'Officer Adaeze' };
+  const GH = { role: 'CENTRAL_AUTHORITY', state: 'GH', name: 'Officer Kofi' };
+
+  beforeAll(async () => {
+    env = await createTestEnvironment('api_attention');
+    api = await NestFactory.create(ApiModule.forRoot({ config: env.config, clock }), { logger: false, bodyParser: false });
+    configureApi(api);
+    await api.init();
+    await api.get(DirectoryService).seed();
+  }, 60_000);
+
+  afterAll(async () => {
+    await api?.close();
+    await env?.dispose();
+  });
+
+  const http = () => request(api.getHttpServer());
+  const post = (id: string, version: number, event: object) => http().post(`/api/v1/requests/${id}/events`).set('If-Match', `"${version}"`).send(event);
+
+  /** A request under assessment, then stored back as machine version 1 wrote it (no consultation fields). */
+  async function storedByVersion1(reference: string, value?: string): Promise<string> {
+    const res = await http()
+      .post('/api/v1/requests')
+      .send({ reference, network: 'WACAP', requestingState: 'NG', requestedState: 'GH', requestType: 'MLA', urgent: false })
+      .expect(201);
+    await post(res.body.id, 1, { type: 'requestTransmitted', actor: NG, channel: 'CENTRAL_AUTHORITY' }).expect(201);
+    await post(res.body.id, 2, { type: 'receiptAcknowledged', actor: GH }).expect(201);
+    await env.sql(
+      `update mla_request set machine_version = 1, state = coalesce($2, state), snapshot = jsonb_build_object(
+         'machineVersion', 1,
+         'value', coalesce($2, snapshot->>'value'),
+         'context', (snapshot->'context') - 'consultation' || jsonb_build_object('milestones', (snapshot->'context'->'milestones') - 'consultedOn'))
+       where id = $1`,
+      [res.body.id, value ?? null],
+    );
+    return res.body.id;
+  }
+
+  it('shows a version 1 request placed in version 2 and migrates it with its next event', async () => {
+    const id = await storedByVersion1('V1/PLACED');
+    const got = await http().get(`/api/v1/requests/${id}`).expect(200);
+    expect(got.body).toMatchObject({ state: 'underAssessment', machineVersion: 1, attention: null, consultation: null });
+    // the events of version 2: no refusal before a consultation (UNTOC art. 18(26))
+    expect(got.body.allowedEvents.requestedCentralAuthority).toEqual([
+      'additionalInformationRequested',
+      'consultationOpened',
+      'requestAccepted',
+      'requestLapsed',
+    ]);
+    const res = await post(id, Number(got.headers.etag.replace(/"/g, '')), { type: 'consultationOpened', actor: GH, subject: 'conditions' }).expect(201);
+    expect(res.body.request).toMatchObject({
+      state: 'consultation',
+      machineVersion: 2,
+      consultation: { openedOn: '2026-11-02', subject: 'conditions' },
+      milestones: { consultedOn: '2026-11-02' },
+    });
+    expect(res.body.request.allowedEvents.requestedCentralAuthority).toContain('requestRefused');
+  });
+
+  it('refuses every event of a request it cannot place with 409, shows why, and lists it with attention=true', async () => {
+    const id = await storedByVersion1('V1/UNPLACEABLE', 'underReview');
+    const before = await http().get(`/api/v1/requests/${id}`).expect(200);
+    for (const event of [
+      { type: 'requestAccepted', actor: GH },
+      { type: 'requestWithdrawn', actor: NG },
+    ]) {
+      const res = await post(id, Number(before.headers.etag.replace(/"/g, '')), event).expect(409);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body).toMatchObject({
+        code: 'CONFLICT',
+        detail: expect.stringMatching(/^request V1\/UNPLACEABLE is flagged for an administrator: .*state "underReview" is not a state of machine version 1$/),
+      });
+    }
+    const got = await http().get(`/api/v1/requests/${id}`).expect(200);
+    expect(got.body).toMatchObject({
+      state: 'underReview',
+      machineVersion: 1,
+      attention: expect.stringContaining('cannot be placed'),
+      attentionSince: '2026-11-02T10:00:00.000Z',
+    });
+    expect(Object.values(got.body.allowedEvents)).toEqual([[], [], [], []]);
+    const flagged = await http().get('/api/v1/requests?attention=true').expect(200);
+    expect(flagged.body.items.map((r: { reference: string; attention: string }) => [r.reference, r.attention !== null])).toEqual([['V1/UNPLACEABLE', true]]);
+    expect((await http().get('/api/v1/requests?attention=false').expect(200)).body.items.map((r: { reference: string }) => r.reference)).toEqual(['V1/PLACED']);
+    const bad = await http().get('/api/v1/requests?attention=yes').expect(400);
+    expect(bad.body.errors).toEqual([{ field: 'attention', reason: 'must be true or false' }]);
+  });
+});

@@ -1,0 +1,219 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { parse } from 'csv-parse/sync';
+import { BusinessCalendar, type Weekday } from '../calendar';
+import { Clock } from '../clock';
+import { DeadlineService, type DeadlineMove } from '../deadlines/deadline.service';
+import { StateEntity, StateHoliday } from '../entities';
+import { ConflictError, NotFoundError, ValidationFailedError, type FieldError } from '../errors';
+import { JobDispatcher, type PostCommitJob } from '../queues/job-dispatcher.service';
+import { isCalendarDate } from '../requests/request-validation';
+
+/** One day off of a State, from date-holidays or from the administrators' table. */
+export interface HolidayView {
+  /** Calendar date `YYYY-MM-DD` of the State. */
+  date: string;
+  name: string;
+  /** `DATE_HOLIDAYS`: the date-holidays library; `ADMINISTRATOR`: entered here (may be removed here). */
+  source: 'DATE_HOLIDAYS' | 'ADMINISTRATOR';
+  createdBy?: string;
+  createdAt?: string;
+}
+
+/** What a change of the holiday table did. */
+export interface HolidayChangeResult {
+  added: number;
+  removed: number;
+  /** Rows of an import that were already there with the same name. */
+  unchanged: number;
+  /** Open deadlines whose due date moved (each also recorded on its case). */
+  deadlinesMoved: DeadlineMove[];
+}
+
+const MAX_NAME = 200;
+const MAX_IMPORT_ROWS = 5000;
+/** Holidays are kept from 2000 to 2100: a wider year is a typo. */
+const YEAR_MIN = 2000;
+const YEAR_MAX = 2100;
+
+/**
+ * The administrators' holiday table per State and year (DOMAIN.md §4): for the States date-holidays does
+ * not cover (KH, LA, MV, MM, TL, KG, TJ, TM among the members) and for dates announced late (moon
+ * sighting). Every change is one transaction that also recomputes the open deadlines owed by the State
+ * ({@link DeadlineService.recompute}: never earlier once the reminder has gone out; each move recorded
+ * on the case) and queues their new stage times after commit.
+ */
+@Injectable()
+export class HolidayService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly clock: Clock,
+    private readonly deadlines: DeadlineService,
+    private readonly jobs: JobDispatcher,
+  ) {}
+
+  /**
+   * The days off of `state` in `year` other than weekends: date-holidays' and the administrators', by
+   * date. Errors: NotFoundError (State), ValidationFailedError (`year` outside 2000–2100).
+   */
+  async list(
+    state: string,
+    year: number,
+  ): Promise<{ state: string; year: number; weekend: string[]; coveredByDateHolidays: boolean; holidays: HolidayView[] }> {
+    if (!Number.isInteger(year) || year < YEAR_MIN || year > YEAR_MAX)
+      throw new ValidationFailedError([{ field: 'year', reason: `must be a year from ${YEAR_MIN} to ${YEAR_MAX}` }]);
+    const em = this.orm.em.fork();
+    const s = await this.state(em, state);
+    const own = await em.find(StateHoliday, { state: s, date: { $gte: `${year}-01-01`, $lte: `${year}-12-31` } }, { orderBy: { date: 'asc' } });
+    const library = new BusinessCalendar({ code: s.code, timeZone: s.timeZone, weekend: s.weekend as Weekday[] });
+    const views: HolidayView[] = [
+      ...library.holidaysIn(year).map((h): HolidayView => ({ date: h.date, name: h.name, source: 'DATE_HOLIDAYS' })),
+      ...own.map((h): HolidayView => ({ date: h.date, name: h.name, source: 'ADMINISTRATOR', createdBy: h.createdBy, createdAt: h.createdAt.toISOString() })),
+    ].sort((a, b) => a.date.localeCompare(b.date) || a.source.localeCompare(b.source));
+    return { state: s.code, year, weekend: s.weekend, coveredByDateHolidays: library.coversPublicHolidays, holidays: views };
+  }
+
+  /**
+   * Adds a holiday `{ date: 'YYYY-MM-DD', name }` to `state`'s table and recomputes its open deadlines.
+   * Errors: NotFoundError (State), ValidationFailedError (naming `date` or `name`), ConflictError (the
+   * date is already in the table). Nothing is written on error.
+   */
+  async add(state: string, body: unknown, createdBy: string): Promise<HolidayChangeResult> {
+    const h = checkHoliday(body, '');
+    if ('errors' in h) throw new ValidationFailedError(h.errors);
+    return this.change(state, createdBy, async (em, s) => {
+      if (await em.findOne(StateHoliday, { state: s, date: h.date })) throw new ConflictError(`${s.code} already has a holiday on ${h.date}`, { date: h.date });
+      em.persist(new StateHoliday({ state: s, date: h.date, name: h.name, createdBy, createdAt: this.clock.now() }));
+      return { added: 1, removed: 0, unchanged: 0, reason: `holiday ${h.date} (${h.name}) added to the calendar of ${s.code}` };
+    });
+  }
+
+  /** Removes an administrator's holiday and recomputes. Errors: NotFoundError (State, or no such holiday in the table). */
+  async remove(state: string, date: string, removedBy: string): Promise<HolidayChangeResult> {
+    if (!isCalendarDate(date)) throw new ValidationFailedError([{ field: 'date', reason: 'must be a calendar date YYYY-MM-DD' }]);
+    return this.change(state, removedBy, async (em, s) => {
+      const row = await em.findOne(StateHoliday, { state: s, date });
+      if (!row) throw new NotFoundError(`holiday of ${s.code} on`, date);
+      em.remove(row);
+      return { added: 0, removed: 1, unchanged: 0, reason: `holiday ${date} (${row.name}) removed from the calendar of ${s.code}` };
+    });
+  }
+
+  /**
+   * Imports a CSV of holidays with the header `state,date,name` (UTF-8, comma-separated, quoted as RFC
+   * 4180). All or nothing: every row is checked first and the errors name the line and column (e.g.
+   * `line 3: date`); a row already in the table with the same name is unchanged, with another name a
+   * conflict. Then one transaction per State adds the rows and recomputes that State's open deadlines.
+   */
+  async importCsv(text: string, createdBy: string): Promise<HolidayChangeResult> {
+    let records: string[][];
+    try {
+      records = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: false, skip_empty_lines: true, trim: true }) as string[][];
+    } catch (err) {
+      throw new ValidationFailedError([{ field: '(file)', reason: `not a CSV file: ${(err as Error).message}` }]);
+    }
+    const [header, ...rows] = records;
+    if (!header || header.join(',').toLowerCase() !== 'state,date,name')
+      throw new ValidationFailedError([{ field: 'line 1', reason: 'the header must be exactly: state,date,name' }]);
+    if (rows.length > MAX_IMPORT_ROWS) throw new ValidationFailedError([{ field: '(file)', reason: `at most ${MAX_IMPORT_ROWS} rows` }]);
+    const errors: FieldError[] = [];
+    const byState = new Map<string, Array<{ date: string; name: string }>>();
+    const seen = new Set<string>();
+    const known = new Set((await this.orm.em.fork().find(StateEntity, {}, { fields: ['code'] })).map((s) => s.code));
+    rows.forEach(([state, date, name], i) => {
+      const line = `line ${i + 2}`;
+      if (!known.has(state)) errors.push({ field: `${line}: state`, reason: `unknown State code ${JSON.stringify(state)}` });
+      const h = checkHoliday({ date, name }, `${line}: `);
+      if ('errors' in h) errors.push(...h.errors);
+      else if (seen.has(`${state}/${h.date}`)) errors.push({ field: `${line}: date`, reason: `${state} ${h.date} is listed twice` });
+      else {
+        seen.add(`${state}/${h.date}`);
+        byState.set(state, [...(byState.get(state) ?? []), h]);
+      }
+    });
+    if (errors.length) throw new ValidationFailedError(errors.slice(0, 50));
+    const total: HolidayChangeResult = { added: 0, removed: 0, unchanged: 0, deadlinesMoved: [] };
+    // Check every State against the table before writing any, so that a conflict leaves nothing half imported.
+    const em = this.orm.em.fork();
+    for (const [state, list] of byState) {
+      const existing = await em.find(StateHoliday, { state: { code: state }, date: { $in: list.map((h) => h.date) } });
+      for (const row of existing) {
+        const wanted = list.find((h) => h.date === row.date)!;
+        if (wanted.name !== row.name)
+          throw new ConflictError(`${state} already has "${row.name}" on ${row.date}, not "${wanted.name}"`, { state, date: row.date });
+      }
+    }
+    const jobs: PostCommitJob[] = [];
+    await this.orm.em.fork().transactional(async (tx) => {
+      for (const [state, list] of byState) {
+        const s = await this.state(tx, state);
+        let added = 0;
+        for (const h of list) {
+          if (await tx.findOne(StateHoliday, { state: s, date: h.date })) {
+            total.unchanged++;
+            continue;
+          }
+          tx.persist(new StateHoliday({ state: s, date: h.date, name: h.name, createdBy, createdAt: this.clock.now() }));
+          added++;
+        }
+        if (!added) continue;
+        await tx.flush();
+        total.added += added;
+        const r = await this.deadlines.recompute(tx, s.code, `${added} holiday(s) imported into the calendar of ${s.code}`, createdBy, this.clock.now());
+        total.deadlinesMoved.push(...r.moves);
+        jobs.push(...r.jobs);
+      }
+    });
+    await this.jobs.dispatch(jobs);
+    return total;
+  }
+
+  private async change(
+    state: string,
+    actor: string,
+    write: (em: EntityManager, s: StateEntity) => Promise<Omit<HolidayChangeResult, 'deadlinesMoved'> & { reason: string }>,
+  ): Promise<HolidayChangeResult> {
+    let result: HolidayChangeResult | undefined;
+    let jobs: PostCommitJob[] = [];
+    try {
+      await this.orm.em.fork().transactional(async (em) => {
+        const s = await this.state(em, state);
+        const { reason, ...counts } = await write(em, s);
+        await em.flush();
+        const r = await this.deadlines.recompute(em, s.code, reason, actor, this.clock.now());
+        jobs = r.jobs;
+        result = { ...counts, deadlinesMoved: r.moves };
+      });
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) throw new ConflictError(`that holiday was entered at the same moment by someone else`);
+      throw err;
+    }
+    await this.jobs.dispatch(jobs);
+    return result!;
+  }
+
+  private async state(em: EntityManager, code: string): Promise<StateEntity> {
+    const s = typeof code === 'string' && /^[A-Z]{2}$/.test(code) ? await em.findOne(StateEntity, { code }) : null;
+    if (!s) throw new NotFoundError('State', String(code));
+    return s;
+  }
+}
+
+/** Checks `{ date, name }`; field names are prefixed with `prefix` (e.g. `line 3: `). */
+function checkHoliday(body: unknown, prefix: string): { date: string; name: string } | { errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return { errors: [{ field: `${prefix}(body)`, reason: 'must be a JSON object { date, name }' }] };
+  const b = body as Record<string, unknown>;
+  for (const key of Object.keys(b)) if (key !== 'date' && key !== 'name') errors.push({ field: `${prefix}${key}`, reason: 'unknown field' });
+  const date = b.date;
+  if (typeof date !== 'string' || !isCalendarDate(date)) errors.push({ field: `${prefix}date`, reason: 'must be a calendar date YYYY-MM-DD' });
+  else if (Number(date.slice(0, 4)) < YEAR_MIN || Number(date.slice(0, 4)) > YEAR_MAX)
+    errors.push({ field: `${prefix}date`, reason: `must fall in ${YEAR_MIN}–${YEAR_MAX}` });
+  const name = typeof b.name === 'string' ? b.name.trim() : b.name;
+
+  if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME || /[\u0000-\u001f\u007f]/.test(name))
+    errors.push({ field: `${prefix}name`, reason: `must be 1 to ${MAX_NAME} characters on one line` });
+  return errors.length ? { errors } : { date: date as string, name: name as string };
+}

@@ -1,0 +1,52 @@
+import type { EmailMessages } from './email-messages';
+
+/** English; also the fallback for a language without its own messages. */
+export const EN_MESSAGES: EmailMessages = {
+  locale: 'en-GB',
+  colon: ': ',
+  steps: {
+    ACKNOWLEDGEMENT: 'acknowledgement of receipt',
+    WRITTEN_CONFIRMATION: 'written confirmation of the urgent oral request (UNTOC art. 18(14))',
+    ASSESSMENT: 'assessment decision (accept, ask for additional information, or consult)',
+    ADDITIONAL_INFORMATION: 'additional information (UNTOC art. 18(16))',
+    PROGRESS_ENQUIRY_REPLY: 'reply to a progress enquiry (UNTOC art. 18(24))',
+    EXECUTION: 'execution of the request',
+    POSTPONEMENT_REVIEW: 'review of the postponement (UNTOC art. 18(25))',
+  },
+  stage: {
+    levelLabel: '{{#if reminder}}Reminder{{else}}Escalation level {{level}}{{/if}}',
+    subject: '{{#if late}}[late] {{/if}}[Rogatory] {{reference}}: {{levelLabel}}: {{step}}, due {{dueDate}}',
+    salutation: 'Dear Sir or Madam,',
+    heading: '{{levelLabel}}: mutual legal assistance request {{reference}}',
+    lateNotice: 'This message is sent late: it was due to be sent on {{scheduledAt}}.',
+    referenceLabel: 'Reference',
+    requestingStateLabel: 'Requesting State',
+    requestedStateLabel: 'Requested State',
+    networkLabel: 'Network',
+    stepLabel: 'Step owed',
+    owedByLabel: 'Owed by',
+    owedBy: 'the central authority of the {{#if owedByRequested}}requested{{else}}requesting{{/if}} State ({{owingState}})',
+    dueDateLabel: 'Due date',
+    dueDate: '{{dueDate}} (time zone: {{timeZone}})',
+    statusLabel: 'Status',
+    status: '{{#if reminder}}not yet overdue{{else}}overdue (the due date has passed){{/if}}',
+    plenary: 'The request is listed for a bilateral meeting at the next plenary meeting of the {{network}} network.',
+    caseLabel: 'Case',
+    footer: 'This message is generated automatically by Rogatory; it contains no information on the facts of the case or on the persons concerned.',
+  },
+  digest: {
+    subject: '[Rogatory] Daily digest of overdue steps: {{stateName}}, {{network}}, {{date}}',
+    salutation: 'Dear Sir or Madam,',
+    heading: 'Daily digest of overdue steps, {{date}}',
+    intro:
+      'Mutual legal assistance requests followed by the {{network}} network on which a step owed by the central authority of {{stateName}} is past its due date:',
+    countLabel: 'Overdue steps',
+    referenceColumn: 'Reference',
+    stepColumn: 'Step owed',
+    dueDateColumn: 'Due date',
+    daysOverdueColumn: 'Days overdue',
+    caseColumn: 'Case',
+    note: 'Days overdue are calendar days from the due date to {{date}}.',
+    footer: 'This message is generated automatically by Rogatory; it contains no information on the facts of the cases or on the persons concerned.',
+  },
+};
