@@ -4,6 +4,7 @@ import { WorkerModule } from '../worker.module';
 import { getQueueToken } from '@nestjs/bullmq';
 import {
   Deadline,
+  OutboxEmail,
   DeadlineRunner,
   ManualClock,
   type AppConfig,
@@ -114,30 +115,44 @@ export async function replayRegister(
   );
   let fired = 0;
 
-  /** Moves the clock to `target`, stopping at every deadline stage due before it. */
+  /** The next instant something is due by `target`: a deadline stage, or an email waiting for its recipient's 09:00. */
+  const nextDue = async (target: Date): Promise<{ key: string; at: Date } | null> => {
+    const em = orm.em.fork();
+    const stage = await em.findOne(
+      Deadline,
+      { status: 'OPEN', nextStage: { $ne: null }, nextFireAt: { $lte: target } },
+      { orderBy: { nextFireAt: 'asc' }, fields: ['nextStage', 'nextFireAt'] },
+    );
+    const email = await em.findOne(
+      OutboxEmail,
+      { status: 'PENDING', dueAt: { $gt: clock.now(), $lte: target } },
+      { orderBy: { dueAt: 'asc' }, fields: ['dueAt'] },
+    );
+    const candidates = [
+      ...(stage?.nextFireAt ? [{ key: `${stage.id}/${stage.nextStage}`, at: stage.nextFireAt }] : []),
+      ...(email ? [{ key: `email/${email.id}`, at: email.dueAt }] : []),
+    ];
+    return candidates.sort((a, b) => a.at.getTime() - b.at.getTime())[0] ?? null;
+  };
+
+  /** Moves the clock to `target`, stopping at every deadline stage and every email due before it. */
   const runUntil = async (target: Date): Promise<void> => {
     let last = '';
     let stuckSince = 0;
     for (;;) {
-      const next = await orm.em
-        .fork()
-        .findOne(
-          Deadline,
-          { status: 'OPEN', nextStage: { $ne: null }, nextFireAt: { $lte: target } },
-          { orderBy: { nextFireAt: 'asc' }, fields: ['nextStage', 'nextFireAt'] },
-        );
-      if (!next?.nextFireAt) break;
-      const key = `${next.id}/${next.nextStage}`;
+      const next = await nextDue(target);
+      if (!next) break;
+      const key = next.key;
       if (key !== last) {
         last = key;
         stuckSince = Date.now();
       } else {
         // the same stage again: its job is retrying (e.g. a lost optimistic-lock race); give it time
         if (Date.now() - stuckSince > 30_000)
-          throw new Error(`replay stuck: deadline stage ${key} due ${next.nextFireAt.toISOString()} is not being processed (see the worker's failed jobs)`);
+          throw new Error(`replay stuck: ${key} due ${next.at.toISOString()} is not being processed (see the worker's failed jobs)`);
         await new Promise((r) => setTimeout(r, 100));
       }
-      if (next.nextFireAt > clock.now()) clock.set(next.nextFireAt);
+      if (next.at > clock.now()) clock.set(next.at);
       const swept = await runner.sweep();
       fired += swept.deadlinesQueued;
       await waitForQueuesIdle(app);
