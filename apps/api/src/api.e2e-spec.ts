@@ -1,16 +1,12 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { DeadlineRunner, DirectoryService, ManualClock } from '@rogatory/domain';
-import { createTestEnvironment, expectEventually, type TestEnvironment } from '@rogatory/domain/testing';
+import { DeadlineRunner, ManualClock } from '@rogatory/domain';
+import { expectEventually, type TestEnvironment } from '@rogatory/domain/testing';
 import request from 'supertest';
-// The e2e tier boots both applications together: the API and the worker processing its jobs.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { WorkerModule } from '../../worker/src/worker.module';
-import { ApiModule } from './api.module';
-import { configureApi } from './bootstrap';
+import { startApiTestApp, stopApiTestApp, type ApiTestApp } from './testing/api-test-app';
 
 /** The API booted over real PostgreSQL and Redis, with the worker running and an SMTP listener. */
 describe('API /api/v1 (e2e)', () => {
+  let app: ApiTestApp | undefined;
   let env: TestEnvironment;
   let api: INestApplication;
   let worker: INestApplicationContext;
@@ -28,19 +24,12 @@ describe('API /api/v1 (e2e)', () => {
   };
 
   beforeAll(async () => {
-    env = await createTestEnvironment('api');
-    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config: env.config, clock, schedulers: false }), { logger: false });
-    await worker.get(DirectoryService).seed();
-    api = await NestFactory.create(ApiModule.forRoot({ config: env.config, clock }), { logger: false, bodyParser: false });
-    configureApi(api);
-    await api.init();
+    app = await startApiTestApp('api', { clock });
+    ({ env, api } = app);
+    worker = app.worker!;
   }, 60_000);
 
-  afterAll(async () => {
-    await api?.close();
-    await worker?.close();
-    await env?.dispose();
-  });
+  afterAll(() => stopApiTestApp(app));
 
   const http = () => request(api.getHttpServer());
   const post = (id: string, version: number | string, event: object) =>

@@ -1,16 +1,11 @@
-import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
-import { NestFactory } from '@nestjs/core';
-import { DirectoryService, ManualClock, QueueName } from '@rogatory/domain';
-import { createTestEnvironment, expectEventually, TEST_ADMIN_TOKEN, type TestEnvironment } from '@rogatory/domain/testing';
+import { ManualClock, QueueName } from '@rogatory/domain';
+import { expectEventually, TEST_ADMIN_TOKEN, type TestEnvironment } from '@rogatory/domain/testing';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-// The e2e tier boots both applications together: the API and the worker processing its jobs.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { WorkerModule } from '../../../worker/src/worker.module';
-import { ApiModule } from '../api.module';
-import { configureApi } from '../bootstrap';
+import { startApiTestApp, stopApiTestApp, type ApiTestApp } from '../testing/api-test-app';
 
 const BEARER = `Bearer ${TEST_ADMIN_TOKEN}`;
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -23,9 +18,9 @@ function sample(text: string, series: string): number {
 
 /** The administration routes over real PostgreSQL, Redis and SMTP, with the worker running. */
 describe('administration: queue dashboard, metrics, email incidents (e2e)', () => {
+  let app: ApiTestApp | undefined;
   let env: TestEnvironment;
   let api: INestApplication;
-  let worker: INestApplicationContext;
   // Monday 22 February 2021
   const clock = new ManualClock(new Date('2021-02-22T10:00:00Z'));
   const ids = {
@@ -44,19 +39,11 @@ describe('administration: queue dashboard, metrics, email incidents (e2e)', () =
   let requestC: { id: string; reference: string; dueOn: string };
 
   beforeAll(async () => {
-    env = await createTestEnvironment('admin');
-    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config: env.config, clock, schedulers: false }), { logger: false });
-    await worker.get(DirectoryService).seed();
-    api = await NestFactory.create(ApiModule.forRoot({ config: env.config, clock }), { logger: false, bodyParser: false });
-    configureApi(api);
-    await api.init();
+    app = await startApiTestApp('admin', { clock });
+    ({ env, api } = app);
   }, 60_000);
 
-  afterAll(async () => {
-    await api?.close();
-    await worker?.close();
-    await env?.dispose();
-  });
+  afterAll(() => stopApiTestApp(app));
 
   const http = () => request(api.getHttpServer());
 

@@ -1,18 +1,15 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { DeadlineRunner, DirectoryService, ManualClock } from '@rogatory/domain';
-import { createTestEnvironment, TEST_ADMIN_TOKEN, type TestEnvironment } from '@rogatory/domain/testing';
+import { DeadlineRunner, ManualClock } from '@rogatory/domain';
+import { TEST_ADMIN_TOKEN, type TestEnvironment } from '@rogatory/domain/testing';
 import request from 'supertest';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { WorkerModule } from '../../../worker/src/worker.module';
-import { ApiModule } from '../api.module';
-import { configureApi } from '../bootstrap';
+import { startApiTestApp, stopApiTestApp, type ApiTestApp } from '../testing/api-test-app';
 
 /**
  * Administrators' holiday table and per-network deadline policies, through the API over real PostgreSQL
  * and Redis: the Maldives values of issue 3 (Fri+Sat weekend, no date-holidays data).
  */
 describe('holidays and deadline policies (e2e)', () => {
+  let app: ApiTestApp | undefined;
   let env: TestEnvironment;
   let api: INestApplication;
   let worker: INestApplicationContext;
@@ -22,19 +19,12 @@ describe('holidays and deadline policies (e2e)', () => {
   const TH = { role: 'CENTRAL_AUTHORITY', state: 'TH', name: 'Officer Somchai' };
 
   beforeAll(async () => {
-    env = await createTestEnvironment('calendar');
-    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config: env.config, clock, schedulers: false }), { logger: false });
-    await worker.get(DirectoryService).seed();
-    api = await NestFactory.create(ApiModule.forRoot({ config: env.config, clock }), { logger: false, bodyParser: false });
-    configureApi(api);
-    await api.init();
+    app = await startApiTestApp('calendar', { clock });
+    ({ env, api } = app);
+    worker = app.worker!;
   }, 60_000);
 
-  afterAll(async () => {
-    await api?.close();
-    await worker?.close();
-    await env?.dispose();
-  });
+  afterAll(() => stopApiTestApp(app));
 
   const http = () => request(api.getHttpServer());
 

@@ -1,29 +1,20 @@
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { DirectoryService } from '@rogatory/domain';
-import { createTestEnvironment, TEST_ADMIN_TOKEN, type TestEnvironment } from '@rogatory/domain/testing';
+import { TEST_ADMIN_TOKEN, type TestEnvironment } from '@rogatory/domain/testing';
 import request from 'supertest';
-import { ApiModule } from '../api.module';
-import { configureApi } from '../bootstrap';
+import { startApiTestApp, stopApiTestApp, type ApiTestApp } from '../testing/api-test-app';
 
 /** GET /api/v1/contact-points and PUT /api/v1/contact-points/{id}/notification-mode, over real PostgreSQL. */
 describe('API /api/v1/contact-points (e2e)', () => {
+  let app: ApiTestApp | undefined;
   let env: TestEnvironment;
   let api: INestApplication;
   const ADMIN = { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 
   beforeAll(async () => {
-    env = await createTestEnvironment('api_contact_points');
-    api = await NestFactory.create(ApiModule.forRoot({ config: env.config }), { logger: false, bodyParser: false });
-    configureApi(api);
-    await api.init();
-    await api.get(DirectoryService).seed();
+    ({ env, api } = app = await startApiTestApp('api_contact_points', { withWorker: false }));
   }, 60_000);
 
-  afterAll(async () => {
-    await api?.close();
-    await env?.dispose();
-  });
+  afterAll(() => stopApiTestApp(app));
 
   const http = () => request(api.getHttpServer());
 

@@ -1,10 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { DirectoryService, ManualClock } from '@rogatory/domain';
-import { createTestEnvironment, type TestEnvironment } from '@rogatory/domain/testing';
+import { ManualClock } from '@rogatory/domain';
+import { type TestEnvironment } from '@rogatory/domain/testing';
 import request from 'supertest';
-import { ApiModule } from '../api.module';
-import { configureApi } from '../bootstrap';
+import { startApiTestApp, stopApiTestApp, type ApiTestApp } from '../testing/api-test-app';
 
 /**
  * Requests stored by machine version 1 as the API shows them after an upgrade to version 2 (UNTOC art.
@@ -12,6 +10,7 @@ import { configureApi } from '../bootstrap';
  * cannot be placed (409 on every event, `attention` in the view, `?attention=true`).
  */
 describe('API /api/v1/requests: machine versions and flagged requests (e2e)', () => {
+  let app: ApiTestApp | undefined;
   let env: TestEnvironment;
   let api: INestApplication;
   const clock = new ManualClock(new Date('2026-11-02T10:00:00Z'));
@@ -19,17 +18,10 @@ describe('API /api/v1/requests: machine versions and flagged requests (e2e)', ()
   const GH = { role: 'CENTRAL_AUTHORITY', state: 'GH', name: 'Officer Kofi' };
 
   beforeAll(async () => {
-    env = await createTestEnvironment('api_attention');
-    api = await NestFactory.create(ApiModule.forRoot({ config: env.config, clock }), { logger: false, bodyParser: false });
-    configureApi(api);
-    await api.init();
-    await api.get(DirectoryService).seed();
+    ({ env, api } = app = await startApiTestApp('api_attention', { clock, withWorker: false }));
   }, 60_000);
 
-  afterAll(async () => {
-    await api?.close();
-    await env?.dispose();
-  });
+  afterAll(() => stopApiTestApp(app));
 
   const http = () => request(api.getHttpServer());
   const post = (id: string, version: number, event: object) => http().post(`/api/v1/requests/${id}/events`).set('If-Match', `"${version}"`).send(event);
