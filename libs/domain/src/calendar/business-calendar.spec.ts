@@ -115,7 +115,9 @@ describe('public holidays (date-holidays, by calendar date)', () => {
 describe('States date-holidays does not cover', () => {
   it('are exactly KH, LA, MV, MM, TL, KG, TJ and TM among the States of networks.json', () => {
     expect(registry.warnings()).toEqual(
-      ['KH', 'LA', 'MV', 'MM', 'TL', 'KG', 'TJ', 'TM'].map((c) => `date-holidays has no calendar for ${c}: counting weekends only`),
+      ['KH', 'LA', 'MV', 'MM', 'TL', 'KG', 'TJ', 'TM'].map(
+        (c) => `date-holidays has no calendar for ${c}: counting weekends only (add its holidays: POST /api/v1/states/${c}/holidays)`,
+      ),
     );
     expect(cal('GH').coversPublicHolidays).toBe(true);
     expect(cal('GH').warning).toBeNull();
@@ -124,7 +126,7 @@ describe('States date-holidays does not cover', () => {
   it('Cambodia falls back to weekends only, with a warning, and accepts extra holidays', () => {
     const kh = cal('KH');
     expect(kh.coversPublicHolidays).toBe(false);
-    expect(kh.warning).toBe('date-holidays has no calendar for KH: counting weekends only');
+    expect(kh.warning).toBe('date-holidays has no calendar for KH: counting weekends only (add its holidays: POST /api/v1/states/KH/holidays)');
     expect(kh.isBusinessDay('2021-04-14')).toBe(true); // Khmer New Year, unknown without data
     expect(kh.isBusinessDay('2021-04-17')).toBe(false); // Saturday
     expect(kh.addBusinessDays('2021-04-13', 1)).toBe('2021-04-14');
@@ -133,7 +135,7 @@ describe('States date-holidays does not cover', () => {
     expect(withNewYear.isBusinessDay('2021-04-14')).toBe(false);
     expect(withNewYear.holidayName('2021-04-15')).toBe('holiday (extra)');
     expect(withNewYear.addBusinessDays('2021-04-13', 1)).toBe('2021-04-19');
-    expect(withNewYear.warning).toBe('date-holidays has no calendar for KH: counting weekends only');
+    expect(withNewYear.warning).toBe("date-holidays has no calendar for KH: counting weekends and the 3 holiday(s) of the administrators' table");
   });
 });
 

@@ -125,7 +125,7 @@ export class BusinessCalendar {
   readonly timeZone: string;
   /** true when date-holidays knows this country; false → weekends (+ extra holidays) only. */
   readonly coversPublicHolidays: boolean;
-  /** `date-holidays has no calendar for KH: counting weekends only` when not covered; else null. */
+  /** `date-holidays has no calendar for KH: counting weekends only (…)` when not covered (naming the extra holidays when there are some); else null. */
   readonly warning: string | null;
 
   private readonly weekend: ReadonlySet<number>;
@@ -163,7 +163,11 @@ export class BusinessCalendar {
     this.extraHolidays = extra;
     this.coversPublicHolidays = Object.prototype.hasOwnProperty.call(countriesWithHolidayData(), info.code);
     this.holidays = this.coversPublicHolidays ? new Holidays(info.code, { languages: ['en'] }) : null;
-    this.warning = this.coversPublicHolidays ? null : `date-holidays has no calendar for ${info.code}: counting weekends only`;
+    this.warning = this.coversPublicHolidays
+      ? null
+      : extra.size
+        ? `date-holidays has no calendar for ${info.code}: counting weekends and the ${extra.size} holiday(s) of the administrators' table`
+        : `date-holidays has no calendar for ${info.code}: counting weekends only (add its holidays: POST /api/v1/states/${info.code}/holidays)`;
   }
 
   /** date-holidays' days off of the State in `year` (public and bank holidays, by calendar date), in date order. */

@@ -42,6 +42,8 @@ export class DirectoryService {
   private readonly logger = new Logger(DirectoryService.name);
   private calendars: (CalendarRegistry & { fingerprint: string }) | null = null;
   private knownStates: Set<string> | null = null;
+  /** The calendar warnings are logged once per process, at the first committed build. */
+  private warned = false;
 
   constructor(private readonly orm: MikroORM) {}
 
@@ -113,7 +115,10 @@ export class DirectoryService {
         states.map((s) => ({ code: s.code, timeZone: s.timeZone, weekend: s.weekend as Weekday[] })),
         extra,
       );
-      if (!this.calendars) for (const w of registry.warnings()) this.logger.warn(w);
+      if (!this.warned && !em) {
+        this.warned = true;
+        for (const w of registry.warnings()) this.logger.warn(w);
+      }
       if (em) return registry; // uncommitted rows: not cached
       this.calendars = Object.assign(registry, { fingerprint });
     }
