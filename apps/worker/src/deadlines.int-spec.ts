@@ -96,19 +96,16 @@ describe('deadlines, reminders and escalations (worker, PostgreSQL, Redis, SMTP)
     expect(reminder[0].raw).toContain('Due date: Thursday, 20 May 2021 (time zone: Africa/Lagos)');
     await runTo('2021-06-04T08:00:00Z'); // level 1 (21 May) and level 2 (4 June) at 09:00 in Lagos
     // Level 2 goes to each contact point at 09:00 in its own State: Nigeria's now, Ghana's (UTC+0) an hour later.
-    expect(mailsFor('T/DEADLINE/2').map((m) => m.to[0])).toEqual([
-      'central-authority.ng@example.org',
-      'central-authority.ng@example.org',
-      'cp1.ng.wacap@example.org',
-      'cp2.ng.wacap@example.org',
-    ]);
+    const byNine = mailsFor('T/DEADLINE/2').map((m) => m.to[0]);
+    expect(byNine.slice(0, 2)).toEqual(['central-authority.ng@example.org', 'central-authority.ng@example.org']);
+    expect(byNine.slice(2).sort()).toEqual(['cp1.ng.wacap@example.org', 'cp2.ng.wacap@example.org']); // sent concurrently
     await runTo('2021-06-04T09:00:00Z');
     const mails = mailsFor('T/DEADLINE/2');
-    expect(mails.map((m) => m.raw.match(/X-Rogatory-Level: (\d)/)?.[1])).toEqual(['0', '1', '2', '2', '2', '2']);
+    expect(mails.map((m) => m.raw.match(/X-Rogatory-Level: (\d)/)?.[1]).sort()).toEqual(['0', '1', '2', '2', '2', '2']);
     // level 2: the two contact points of Ghana and of Nigeria in WACAP
     expect(
       mails
-        .slice(2)
+        .filter((m) => m.raw.includes('X-Rogatory-Level: 2'))
         .flatMap((m) => m.to)
         .sort(),
     ).toEqual(['cp1.gh.wacap@example.org', 'cp1.ng.wacap@example.org', 'cp2.gh.wacap@example.org', 'cp2.ng.wacap@example.org']);
