@@ -67,8 +67,9 @@ describe('daily digest of contact points (worker, PostgreSQL, Redis, SMTP)', () 
   async function runDigestJob(): Promise<DigestRunResult> {
     const job = await maintenance.add(JobName.DailyDigest, {});
     const result = await expectEventually(async () => {
+      // State first, then the job: a job read while still active carries no return value yet.
+      expect(await maintenance.getJobState(job.id!)).toBe('completed');
       const j = await maintenance.getJob(job.id!);
-      expect(await j!.getState()).toBe('completed');
       return j!.returnvalue as DigestRunResult;
     }, 15_000);
     await waitForQueuesIdle(app, 20_000);
