@@ -280,11 +280,11 @@ describe('administration: queue dashboard, metrics, email incidents (e2e)', () =
     const res = await http().post(url).set('Authorization', BEARER).send({ resolution: 'RESENT', note: 'recipient says nothing arrived' }).expect(200);
     expect(res.body).toEqual({ id: ids.unknownOpen, resolution: 'RESENT', resolvedAt: expect.any(String), status: 'PENDING', queued: true });
     const delivered = await expectEventually(async () => {
-      const [row] = await env.sql<{ status: string; attempts: number; incident_resolution: string }>(
-        'select status, attempts, incident_resolution from outbox_email where id = $1',
+      const [row] = await env.sql<{ status: string; attempts: number; incident_resolution: string; incident_note: string }>(
+        'select status, attempts, incident_resolution, incident_note from outbox_email where id = $1',
         [ids.unknownOpen],
       );
-      expect(row).toEqual({ status: 'SENT', attempts: 2, incident_resolution: 'RESENT' });
+      expect(row).toEqual({ status: 'SENT', attempts: 2, incident_resolution: 'RESENT', incident_note: 'recipient says nothing arrived' });
       return env.smtp.received.filter((m) => m.raw.includes(`Message-ID: <${ids.unknownOpen}@`));
     });
     // the send job is done, none is left waiting or retrying, and that one message is all that went out

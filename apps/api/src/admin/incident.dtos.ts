@@ -9,7 +9,7 @@ export class ResolveIncidentDto {
       'CONFIRMED_DELIVERED: the recipient got it (checked outside Rogatory); RESENT: send it once more (back to PENDING, queued); DISMISSED: give it up',
   })
   resolution!: string;
-  @ApiPropertyOptional({ maxLength: INCIDENT_NOTE_MAX, description: 'Why; validated but not stored yet (no column for it)' }) note?: string;
+  @ApiPropertyOptional({ maxLength: INCIDENT_NOTE_MAX, description: 'Why; stored with the resolution' }) note?: string;
 }
 
 /** An open email incident: an outbox email UNKNOWN or FAILED that no administrator has settled. */

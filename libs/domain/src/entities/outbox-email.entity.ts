@@ -115,6 +115,10 @@ export class OutboxEmail {
   @Property({ type: 'timestamptz', nullable: true })
   incidentResolvedAt: Date | null = null;
 
+  /** What the administrator wrote when settling the incident. */
+  @Property({ type: 'text', nullable: true })
+  incidentNote: string | null = null;
+
   constructor(f: OutboxEmailFields) {
     this.request = f.request;
     this.dedupeKey = f.dedupeKey;

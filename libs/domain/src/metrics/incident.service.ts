@@ -121,7 +121,7 @@ limit ? offset ?`;
  */
 const RESOLVE_SQL = `
 update outbox_email
-set incident_resolution = ?, incident_resolved_at = now(), status = case when ? = 'RESENT' then 'PENDING' else status end
+set incident_resolution = ?, incident_resolved_at = now(), incident_note = ?, status = case when ? = 'RESENT' then 'PENDING' else status end
 where id = ? and ${OPEN_INCIDENT_SQL}
 returning id, status, incident_resolution, incident_resolved_at`;
 
@@ -178,15 +178,15 @@ export class IncidentService {
    * Settles the incident of outbox email `id` with `body` (see parseResolveIncident). CONFIRMED_DELIVERED
    * and DISMISSED record the resolution and its time; RESENT records it too, sets the email back to
    * PENDING and, after that statement has committed, queues it so the worker sends it once more.
-   * `note` is validated but not stored: outbox_email has no column for it yet.
+   * `note` is stored with the resolution (`incident_note`).
    * Errors: ValidationFailedError (bad body), NotFoundError (no such email, or an id that is not a UUID),
    * DomainError CONFLICT (not an open incident: never failed, or already settled, also by a concurrent call).
    */
   async resolve(id: string, body: unknown): Promise<IncidentResolutionResult> {
-    const { resolution } = parseResolveIncident(body);
+    const { resolution, note } = parseResolveIncident(body);
     if (!UUID.test(id)) throw new NotFoundError('email', id);
     const conn = this.orm.em.fork().getConnection();
-    const [row] = (await conn.execute(RESOLVE_SQL, [resolution, resolution, id])) as Array<{
+    const [row] = (await conn.execute(RESOLVE_SQL, [resolution, note ?? null, resolution, id])) as Array<{
       id: string;
       status: OutboxStatus;
       incident_resolution: IncidentResolution;
