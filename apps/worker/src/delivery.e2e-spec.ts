@@ -1,7 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DirectoryService, DomainModule, MlaRequestService, QueueName, redisConnection, type MlaRequest } from '@rogatory/domain';
+import { DirectoryService, DomainModule, MlaRequestService, QueueName, redisConnection, SmtpListener, type MlaRequest } from '@rogatory/domain';
 import { createTestEnvironment, expectEventually, type TestEnvironment } from '@rogatory/domain/testing';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -178,6 +178,40 @@ describe('delivery under failures (worker processes, PostgreSQL, Redis, SMTP)', 
       await worker.close();
     }
   }, 180_000);
+
+  it('SMTP down: the reminder waits PENDING and retries, and is delivered once when the server is back', async () => {
+    const { request, deadlineId } = await transmitted('SMTPDOWN');
+    // An SMTP server of its own, on a port that refuses connections while it is down.
+    const probe = new SmtpListener();
+    await probe.start();
+    const url = probe.url;
+    const port = Number(new URL(url).port);
+    await probe.stop();
+    const worker = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config: env.config.with({ redisUrl, sweepSeconds: 1, smtpUrl: url }) }), {
+      logger: false,
+    });
+    const back = new SmtpListener();
+    try {
+      await env.makeStageDue(deadlineId, new Date(Date.now() - 1000));
+      const [row] = await expectEventually(async () => {
+        const rows = await env.sql<{ id: string; status: string; attempts: number; last_error: string }>(
+          `select id, status, attempts, last_error from outbox_email where request_id = $1`,
+          [request.id],
+        );
+        expect(rows).toEqual([expect.objectContaining({ status: 'PENDING', last_error: expect.stringMatching(/ECONNREFUSED|connect/i) })]);
+        expect(rows[0].attempts).toBeGreaterThanOrEqual(2); // retried with backoff
+        return rows;
+      }, 20_000);
+      await back.start(port);
+      await expectEventually(() => expect(back.received.filter((m) => m.raw.includes(request.reference))).toHaveLength(1), 40_000, 200);
+      await expectEventually(async () => expect(await env.sql(`select status from outbox_email where id = $1`, [row.id])).toEqual([{ status: 'SENT' }]));
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(back.received.filter((m) => m.raw.includes(request.reference))).toHaveLength(1);
+    } finally {
+      await worker.close();
+      await back.stop().catch(() => undefined);
+    }
+  }, 90_000);
 
   it('a worker down for a day sends on restart what fell due, once each, marked late', async () => {
     const { request, deadlineId } = await transmitted('DOWN');
