@@ -1,7 +1,17 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DirectoryService, DomainModule, MlaRequestService, QueueName, redisConnection, SmtpListener, type MlaRequest } from '@rogatory/domain';
+import {
+  DirectoryService,
+  DomainModule,
+  HolidayService,
+  jobIds,
+  MlaRequestService,
+  QueueName,
+  redisConnection,
+  SmtpListener,
+  type MlaRequest,
+} from '@rogatory/domain';
 import { createTestEnvironment, expectEventually, type TestEnvironment } from '@rogatory/domain/testing';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -212,6 +222,29 @@ describe('delivery under failures (worker processes, PostgreSQL, Redis, SMTP)', 
       await back.stop().catch(() => undefined);
     }
   }, 90_000);
+
+  it("a closed deadline's delayed job is dropped, and a stage moved by a holiday replaces its job", async () => {
+    const { request, deadlineId } = await transmitted('JOBS');
+    const deadlines = setup.get<Queue>(getQueueToken(QueueName.Deadlines));
+    expect(await (await deadlines.getJob(jobIds.deadlineDue(deadlineId, 'REMINDER')))?.getState()).toBe('delayed');
+    const [{ version }] = await env.sql<{ version: number }>(`select version from mla_request where id = $1`, [request.id]);
+    await requests.sendEvent(request.id, { type: 'receiptAcknowledged', actor: { role: 'CENTRAL_AUTHORITY', state: 'GE' } }, version);
+    expect(await deadlines.getJob(jobIds.deadlineDue(deadlineId, 'REMINDER'))).toBeUndefined();
+
+    const [assessment] = await requests.openDeadlines(request.id);
+    const job = await deadlines.getJob(jobIds.deadlineDue(assessment.id, 'REMINDER'));
+    const runsAt = (j: typeof job) => j!.timestamp + j!.delay;
+    expect(Math.abs(runsAt(job) - assessment.nextFireAt!.getTime())).toBeLessThan(1000);
+    // A holiday on the first business day after the step opened (Georgia) moves the due date and the reminder one business day later.
+    const day = (await setup.get(DirectoryService).calendarRegistry()).forState('GE').addBusinessDays(assessment.openedAt.toISOString().slice(0, 10), 1);
+    const moved = await setup.get(HolidayService).add('GE', { date: day, name: 'Test holiday' }, 'test');
+    const move = moved.deadlinesMoved.find((m) => m.deadlineId === assessment.id)!;
+    expect(move.dueOn > move.previousDueOn).toBe(true);
+    const [after] = await requests.openDeadlines(request.id);
+    expect(after.nextFireAt!.getTime()).toBeGreaterThan(assessment.nextFireAt!.getTime());
+    const replaced = await deadlines.getJob(jobIds.deadlineDue(assessment.id, 'REMINDER'));
+    expect(Math.abs(runsAt(replaced) - after.nextFireAt!.getTime())).toBeLessThan(1000);
+  });
 
   it('a worker down for a day sends on restart what fell due, once each, marked late', async () => {
     const { request, deadlineId } = await transmitted('DOWN');

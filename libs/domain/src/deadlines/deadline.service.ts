@@ -94,6 +94,7 @@ export class DeadlineService {
         case 'deadline.closed': {
           const d = await this.current(em, request, effect.step);
           if (d) {
+            if (d.nextStage) jobs.push({ kind: 'drop-deadline', deadlineId: d.id, stage: d.nextStage });
             d.status = effect.reason === 'DONE' ? 'DONE' : 'CANCELLED';
             d.closedAt = opts.now;
             d.nextFireAt = null;

@@ -6,7 +6,11 @@ import { Clock } from '../clock';
 import { DEFAULT_JOB_OPTIONS, JobName, jobIds, QueueName, RETRY_POLICIES } from './queues';
 
 /** Work to queue once a transaction has committed. */
-export type PostCommitJob = { kind: 'deadline'; deadlineId: string; stage: Stage; fireAt: Date } | { kind: 'email'; outboxId: string; sendAt?: Date };
+export type PostCommitJob =
+  | { kind: 'deadline'; deadlineId: string; stage: Stage; fireAt: Date }
+  | { kind: 'email'; outboxId: string; sendAt?: Date }
+  /** The deadline closed: its stage's delayed job has nothing left to do. */
+  | { kind: 'drop-deadline'; deadlineId: string; stage: Stage };
 
 /**
  * Puts jobs on the BullMQ queues after commit, with deterministic ids. A failure to enqueue is logged,
@@ -30,6 +34,7 @@ export class JobDispatcher {
     for (const job of jobs) {
       try {
         if (job.kind === 'email') await this.enqueueEmail(job.outboxId, false, job.sendAt);
+        else if (job.kind === 'drop-deadline') await this.dropDelayed(this.deadlines, jobIds.deadlineDue(job.deadlineId, job.stage));
         else await this.enqueueDeadline(job.deadlineId, job.stage, job.fireAt);
       } catch (err) {
         this.logger.warn(`enqueue of ${job.kind} failed, the sweeper will retry: ${(err as Error).message}`);
@@ -46,8 +51,20 @@ export class JobDispatcher {
     if (delay > 0 && !this.clock.realTime) return false;
     const opts = { ...DEFAULT_JOB_OPTIONS, ...RETRY_POLICIES.deadline, jobId: jobIds.deadlineDue(deadlineId, stage), delay: Math.max(0, delay) };
     if (revive) return this.addFresh(this.deadlines, JobName.DeadlineDue, { deadlineId, stage }, opts);
+    // A stage whose time moved (holiday added, clock resumed) replaces its delayed job rather than being ignored as a duplicate id.
+    const existing = await this.deadlines.getJob(opts.jobId);
+    if (existing && Math.abs(existing.timestamp + existing.delay - fireAt.getTime()) > 1000) await this.dropDelayed(this.deadlines, opts.jobId);
     await this.deadlines.add(JobName.DeadlineDue, { deadlineId, stage }, opts);
     return true;
+  }
+
+  /**
+   * Removes a job if it is still delayed (a stage closed or moved). One that has started is left: it finds
+   * its stage no longer due and does nothing; a failure here is harmless for the same reason.
+   */
+  private async dropDelayed(queue: Queue, jobId: string): Promise<void> {
+    const job = await queue.getJob(jobId);
+    if (job && (await job.getState()) === 'delayed') await job.remove().catch(() => undefined);
   }
 
   /**
