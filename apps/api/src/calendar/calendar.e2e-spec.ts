@@ -188,4 +188,130 @@ describe('holidays and deadline policies (e2e)', () => {
     const kg = await http().get('/api/v1/states/KG/holidays?year=2026').expect(200);
     expect(kg.body.holidays).toEqual([expect.objectContaining({ date: '2026-08-31', name: 'Independence Day, Kyrgyz Republic', source: 'ADMINISTRATOR' })]);
   });
+
+  describe('under concurrency', () => {
+    const created = async (reference: string) => {
+      const c = await http()
+        .post('/api/v1/requests')
+        .send({ reference, network: 'SEAJUST', requestingState: 'TH', requestedState: 'MV', requestType: 'MLA', urgent: false })
+        .expect(201);
+      return { id: c.body.id as string, etag: c.headers.etag as string };
+    };
+    const transmit = (r: { id: string; etag: string }) =>
+      http().post(`/api/v1/requests/${r.id}/events`).set('If-Match', r.etag).send({ type: 'requestTransmitted', actor: TH, channel: 'CENTRAL_AUTHORITY' });
+    const ackDueDates = (prefix: string) =>
+      env.sql<{ due_on: string }>(
+        `select to_char(d.due_on, 'YYYY-MM-DD') as due_on from deadline d join mla_request r on r.id = d.request_id
+          where r.reference like $1 and d.step = 'ACKNOWLEDGEMENT' and d.status = 'OPEN' order by r.reference`,
+        [`${prefix}%`],
+      );
+
+    it('30 events at once are all recorded (one database connection per transaction)', async () => {
+      clock.set(new Date('2026-09-01T05:00:00Z')); // Tuesday 1 September 2026, 10:00 in Malé
+      const requests = [];
+      for (let i = 0; i < 30; i++) requests.push(await created(`RACE/A/${String(i).padStart(2, '0')}`));
+      const started = Date.now();
+      const answers = await Promise.all(requests.map(transmit));
+      expect(answers.map((a) => a.status)).toEqual(requests.map(() => 201));
+      expect(Date.now() - started).toBeLessThan(10_000);
+      // SEAJust policy version 1: acknowledgement in 2 business days of the Maldives: Wed 2, Thu 3 September.
+      expect(new Set((await ackDueDates('RACE/A/')).map((r) => r.due_on))).toEqual(new Set(['2026-09-03']));
+    });
+
+    it('two holidays added at the same moment both count: no deadline is recomputed with a stale calendar', async () => {
+      const [a, b] = await Promise.all(
+        ['2026-09-02', '2026-09-03'].map((date) =>
+          http()
+            .post('/api/v1/states/MV/holidays')
+            .set('Authorization', auth)
+            .send({ date, name: `Race ${date}` }),
+        ),
+      );
+      expect([a.status, b.status]).toEqual([201, 201]);
+      // Wed 2 and Thu 3 holidays, Fri 4 and Sat 5 weekend: Sun 6 (1), Mon 7 (2).
+      expect(new Set((await ackDueDates('RACE/A/')).map((r) => r.due_on))).toEqual(new Set(['2026-09-07']));
+    });
+
+    it('a holiday added while events are being recorded is counted in every deadline, whichever committed first', async () => {
+      const requests = [];
+      for (let i = 0; i < 20; i++) requests.push(await created(`RACE/B/${String(i).padStart(2, '0')}`));
+      const answers = await Promise.all([
+        ...requests.slice(0, 10).map(transmit),
+        http().post('/api/v1/states/MV/holidays').set('Authorization', auth).send({ date: '2026-09-07', name: 'Race 2026-09-07' }),
+        ...requests.slice(10).map(transmit),
+      ]);
+      expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201));
+      // Sun 6 (1), [Mon 7 holiday], Tue 8 (2): for the 20 new deadlines and the 30 earlier ones alike.
+      expect(new Set((await ackDueDates('RACE/')).map((r) => r.due_on))).toEqual(new Set(['2026-09-08']));
+      expect(await ackDueDates('RACE/')).toHaveLength(50);
+    });
+
+    it('the same CSV imported four times at once: one adds, the others find it unchanged', async () => {
+      const answers = await Promise.all(
+        [1, 2, 3, 4].map(() =>
+          http()
+            .post('/api/v1/holidays/import')
+            .set('Authorization', auth)
+            .set('Content-Type', 'text/csv')
+            .send('state,date,name\nMV,2027-06-01,x\nMV,2027-06-02,x\n'),
+        ),
+      );
+      expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
+      expect(answers.map((a) => a.body.added).sort()).toEqual([0, 0, 0, 2]);
+    });
+  });
+
+  it('a suggested deadline and the days paused survive a holiday change, under a business-day execution policy', async () => {
+    clock.set(new Date('2026-10-01T05:00:00Z')); // Thursday 1 October 2026 in Malé
+    await http()
+      .post('/api/v1/networks/SEAJUST/deadline-policy/versions')
+      .set('Authorization', auth)
+      .send({ note: 'execution in 60 business days', steps: { EXECUTION: { due: { businessDays: 60 }, reminderBusinessDaysBefore: 10 } } })
+      .expect(201);
+    const MV = { role: 'CENTRAL_AUTHORITY', state: 'MV', name: 'Officer Aishath' };
+    const run = async (reference: string, transmission: object) => {
+      const c = await http()
+        .post('/api/v1/requests')
+        .send({ reference, network: 'SEAJUST', requestingState: 'TH', requestedState: 'MV', requestType: 'MLA', urgent: false })
+        .expect(201);
+      let etag = c.headers.etag as string;
+      for (const event of [
+        { type: 'requestTransmitted', actor: TH, channel: 'CENTRAL_AUTHORITY', ...transmission },
+        { type: 'receiptAcknowledged', actor: MV },
+        { type: 'requestAccepted', actor: MV },
+      ]) {
+        const res = await http().post(`/api/v1/requests/${c.body.id}/events`).set('If-Match', etag).send(event).expect(201);
+        etag = res.headers.etag;
+      }
+      return { id: c.body.id as string, etag };
+    };
+    const execution = async (id: string) =>
+      (await http().get(`/api/v1/requests/${id}`).expect(200)).body.openDeadlines.find((d: { step: string }) => d.step === 'EXECUTION');
+
+    const suggested = await run('SUGGESTED/1', { suggestedDeadline: { date: '2027-03-31', reasons: 'the trial opens in April 2027' } });
+    expect((await execution(suggested.id)).dueOn).toBe('2027-03-31');
+
+    const paused = await run('PAUSED/1', {});
+    const before = (await execution(paused.id)).dueOn;
+    const res = await http()
+      .post(`/api/v1/requests/${paused.id}/events`)
+      .set('If-Match', paused.etag)
+      .send({ type: 'additionalInformationRequested', actor: MV })
+      .expect(201);
+    clock.set(new Date('2026-10-31T05:00:00Z')); // 30 calendar days later
+    await http()
+      .post(`/api/v1/requests/${paused.id}/events`)
+      .set('If-Match', res.headers.etag)
+      .send({ type: 'additionalInformationProvided', actor: TH })
+      .expect(201);
+    const extended = (await execution(paused.id)).dueOn;
+    expect(extended > before).toBe(true);
+
+    await http().post('/api/v1/states/MV/holidays').set('Authorization', auth).send({ date: '2026-11-11', name: 'Republic Day' }).expect(201);
+    expect((await execution(suggested.id)).dueOn).toBe('2027-03-31');
+    const after = (await execution(paused.id)).dueOn;
+    expect(after >= extended).toBe(true); // one business day later at most, never back to the unpaused date
+    const [row] = await env.sql<{ paused_days: number }>(`select paused_days from deadline where request_id = $1 and step = 'EXECUTION'`, [paused.id]);
+    expect(row.paused_days).toBe(30);
+  });
 });

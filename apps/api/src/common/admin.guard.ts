@@ -39,12 +39,11 @@ export class AdminGuard implements CanActivate {
     const token = config.adminToken;
     const header = req.headers.authorization;
     if (token === null || typeof header !== 'string') return false;
-    const [scheme, value = ''] = header.split(' ', 2);
-    if (/^bearer$/i.test(scheme)) return sameSecret(value.trim(), token);
-    if (/^basic$/i.test(scheme)) {
-      const decoded = Buffer.from(value.trim(), 'base64').toString('utf8');
-      return sameSecret(decoded.slice(decoded.indexOf(':') + 1), token);
-    }
-    return false;
+    const m = /^(bearer|basic) +(\S+) *$/i.exec(header);
+    if (!m) return false;
+    if (m[1].toLowerCase() === 'bearer') return sameSecret(m[2], token);
+    const decoded = Buffer.from(m[2], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon >= 0 && sameSecret(decoded.slice(colon + 1), token);
   }
 }

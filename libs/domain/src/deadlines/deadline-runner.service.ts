@@ -5,6 +5,7 @@ import type { MlaRequestEvent, Stage } from '@rogatory/workflow';
 import { Clock } from '../clock';
 import { Deadline, MlaRequest, OutboxEmail } from '../entities';
 import { EventNotAllowedError, StaleVersionError } from '../errors';
+import { lockCalendarsShared } from '../holidays/calendar-lock';
 import { JobDispatcher, type PostCommitJob } from '../queues/job-dispatcher.service';
 import { MlaRequestService, RequestFlaggedError } from '../requests/mla-request.service';
 
@@ -50,6 +51,12 @@ export class DeadlineRunner {
       await this.orm.em.fork().transactional(async (em) => {
         const peek = await em.findOne(Deadline, deadlineId, { fields: ['id', 'request'] });
         if (!peek) return;
+        // The calendar locks come before the row locks, in every transaction (see calendar-lock.ts).
+        const [states] = await em.execute<Array<{ requesting_state: string; requested_state: string }>>(
+          'select requesting_state, requested_state from mla_request where id = ?',
+          [peek.request.id],
+        );
+        await lockCalendarsShared(em, [states.requesting_state, states.requested_state]);
         // Lock order: the request, then its deadline (the same order as an event's transaction).
         const request = await em.findOneOrFail(MlaRequest, peek.request.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
         const d = await em.findOneOrFail(Deadline, deadlineId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
@@ -61,7 +68,7 @@ export class DeadlineRunner {
           stage,
           actor: { role: 'SYSTEM', state: null, name: 'Rogatory' },
           occurredAt: now.toISOString(),
-          occurredOn: await this.requests.localDateOf(d.owedByState, now),
+          occurredOn: await this.requests.localDateOf(d.owedByState, now, em),
         };
         try {
           const r = await this.requests.applyInTransaction(em, request, event, {});

@@ -65,22 +65,34 @@ export class DeadlineService {
   }
 
   /**
-   * The schedule of a deadline from its own policy (`Deadline.policy`) and `cal`: business-day steps
-   * counted afresh from the opening date; calendar-day steps and suggested deadlines from the base date
-   * extended by the days paused. Escalations from level 2 on (which also go to the other State and the
-   * secretariat) fire at the earliest 09:00 among the two States' zones, so that each recipient can get
-   * them at 09:00 local time.
+   * The base due date of a deadline in `cal`, before any extension: the suggested deadline (UNTOC art.
+   * 18(24)) when one was given with reasons; else the opening date (local) plus the step's business days,
+   * or plus its calendar days. Counted afresh each time, so that a holiday added later is taken into account.
+   */
+  private baseDueOn(cal: BusinessCalendar, d: Pick<Deadline, 'openedAt' | 'policy' | 'suggestedDueOn'>): string {
+    if (d.suggestedDueOn) return d.suggestedDueOn;
+    const start = cal.localDate(d.openedAt);
+    const due = d.policy.step.due;
+    return 'businessDays' in due ? cal.addBusinessDays(start, due.businessDays) : cal.addCalendarDays(start, due.calendarDays);
+  }
+
+  /**
+   * The schedule of a deadline from its own policy (`Deadline.policy`) and `cal`: its base due date
+   * ({@link baseDueOn}) extended by the calendar days it was paused (UNTOC art. 18(16), 18(25)), moved to
+   * a business day. Escalations from level 2 on (which also go to the other State and the secretariat)
+   * fire at the earliest 09:00 among the two States' zones, so that each recipient can get them at 09:00
+   * local time.
    */
   private schedule(
     cal: BusinessCalendar,
     registry: CalendarRegistry,
     request: MlaRequest,
-    d: Pick<Deadline, 'openedAt' | 'policy' | 'baseDueOn' | 'pausedDays'>,
-    explicit: boolean,
-  ): DeadlineSchedule {
+    d: Pick<Deadline, 'openedAt' | 'policy' | 'suggestedDueOn' | 'pausedDays'>,
+  ): { schedule: DeadlineSchedule; baseDueOn: string } {
     const zones = [request.requestingState, request.requestedState].map((s) => registry.forState(s).timeZone);
-    const dueOn = explicit || 'calendarDays' in d.policy.step.due ? cal.addCalendarDays(d.baseDueOn, d.pausedDays) : undefined;
-    return scheduleDeadline(cal, d.openedAt, d.policy.step, d.policy.ladder, dueOn, zones);
+    const baseDueOn = this.baseDueOn(cal, d);
+    const schedule = scheduleDeadline(cal, d.openedAt, d.policy.step, d.policy.ladder, cal.addCalendarDays(baseDueOn, d.pausedDays), zones);
+    return { schedule, baseDueOn };
   }
 
   /** Applies the effects of one event; returns the jobs to queue after commit. */
@@ -138,13 +150,12 @@ export class DeadlineService {
     opts: EffectOptions,
   ): Promise<PostCommitJob[]> {
     const owedByState = this.owingState(request, step);
-    const registry = await this.directory.calendarRegistry();
+    const registry = await this.directory.calendarRegistry(em);
     const cal = registry.forState(owedByState);
     const inForce = await this.policies.current(em, request.network);
     const policy = { network: inForce.network, version: inForce.version, step: inForce.policy.steps[step], ladder: inForce.policy.ladder };
-    const due = policy.step.due;
-    const baseDueOn = dueOn ?? ('calendarDays' in due ? cal.addCalendarDays(cal.localDate(openedAt), due.calendarDays) : '');
-    const schedule = this.schedule(cal, registry, request, { openedAt, policy, baseDueOn, pausedDays: 0 }, dueOn !== undefined);
+    const suggestedDueOn = dueOn ?? null;
+    const { schedule, baseDueOn } = this.schedule(cal, registry, request, { openedAt, policy, suggestedDueOn, pausedDays: 0 });
     const stages = stageTimes(schedule);
     const d = new Deadline({
       request,
@@ -152,7 +163,8 @@ export class DeadlineService {
       owedByState,
       openedAt,
       dueOn: schedule.dueOn,
-      baseDueOn: baseDueOn || schedule.dueOn,
+      baseDueOn,
+      suggestedDueOn,
       dueAt: schedule.dueAt,
       stages,
       policy,
@@ -165,12 +177,13 @@ export class DeadlineService {
   private async resume(em: EntityManager, request: MlaRequest, step: DeadlineStep, at: Date, opts: EffectOptions): Promise<PostCommitJob[]> {
     const d = await this.current(em, request, step);
     if (!d || d.status !== 'PAUSED' || !d.pausedAt) return [];
-    const registry = await this.directory.calendarRegistry();
+    const registry = await this.directory.calendarRegistry(em);
     const cal = registry.forState(d.owedByState);
     // Extended by the calendar days paused, counted from the unshifted due date so that moving the
     // result to a business day happens once, however many pauses there were.
     d.pausedDays += Math.max(0, Math.round((Date.parse(cal.localDate(at)) - Date.parse(cal.localDate(d.pausedAt))) / DAY_MS));
-    const schedule = this.schedule(cal, registry, request, d, true);
+    const { schedule, baseDueOn } = this.schedule(cal, registry, request, d);
+    d.baseDueOn = baseDueOn;
     d.dueOn = schedule.dueOn;
     d.dueAt = schedule.dueAt;
     d.stages = stageTimes(schedule);
@@ -228,14 +241,14 @@ export class DeadlineService {
       const request = await em.findOneOrFail(MlaRequest, d0.request.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
       const d = await em.findOneOrFail(Deadline, d0.id, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       if (d.status !== 'OPEN') continue;
-      const schedule = this.schedule(cal, registry, request, d, false);
+      const { schedule, baseDueOn } = this.schedule(cal, registry, request, d);
       const stages = stageTimes(schedule);
       if (schedule.dueOn < d.dueOn && d.sentStages.includes('REMINDER')) continue;
       if (schedule.dueOn === d.dueOn && JSON.stringify(stages) === JSON.stringify(d.stages)) continue;
       const previousDueOn = d.dueOn;
       d.dueOn = schedule.dueOn;
       d.dueAt = schedule.dueAt;
-      if ('businessDays' in d.policy.step.due) d.baseDueOn = schedule.dueOn;
+      d.baseDueOn = baseDueOn;
       d.stages = stages;
       if (d.nextStage) {
         const from = STAGES.indexOf(d.nextStage);

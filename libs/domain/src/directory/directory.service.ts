@@ -40,9 +40,11 @@ export interface SeedResult {
 @Injectable()
 export class DirectoryService {
   private readonly logger = new Logger(DirectoryService.name);
-  private calendars: (CalendarRegistry & { fingerprint: string }) | null = null;
+  /** Registries by holiday-table fingerprint (at most 4: the committed one and those of open transactions). */
+  private readonly calendars = new Map<string, CalendarRegistry>();
+  private zones: Map<string, string> | null = null;
   private knownStates: Set<string> | null = null;
-  /** The calendar warnings are logged once per process, at the first committed build. */
+  /** The calendar warnings are logged once per process, at the first build. */
   private warned = false;
 
   constructor(private readonly orm: MikroORM) {}
@@ -90,39 +92,55 @@ export class DirectoryService {
         result.networks++;
       }
     });
-    this.calendars = null;
+    this.calendars.clear();
+    this.zones = null;
     this.knownStates = null;
     return result;
   }
 
   /**
    * Business-day calendars of every State in the directory, with the administrators' holiday table
-   * (`state_holiday`) on top of date-holidays. Cached, and rebuilt when the holiday table changes (one
-   * small query per call compares its fingerprint) or seed() runs, so the API and the worker count alike.
-   * Pass `em` to see the holiday rows of an open transaction (e.g. a holiday being added).
+   * (`state_holiday`) on top of date-holidays. One small query per call reads the table's fingerprint
+   * on `em`'s connection (inside its transaction when given: no second connection is taken, and a
+   * holiday being added in that transaction is seen); registries are cached by fingerprint, so the API
+   * and the worker count alike as soon as a change commits.
    */
   async calendarRegistry(em?: EntityManager): Promise<CalendarRegistry> {
-    const fork = em ?? this.orm.em.fork();
-    const [{ fingerprint }] = await fork.execute<Array<{ fingerprint: string }>>(
+    const conn = em ?? this.orm.em.fork();
+    const [{ fingerprint }] = await conn.execute<Array<{ fingerprint: string }>>(
       `select count(*) || ':' || coalesce(sum(hashtext(state_code || date::text || name)), 0) as fingerprint from state_holiday`,
     );
-    if (!this.calendars || this.calendars.fingerprint !== fingerprint) {
-      const states = await fork.find(StateEntity, {});
-      const rows = await fork.find(StateHoliday, {}, { orderBy: { date: 'asc' } });
-      const extra: Record<string, ExtraHoliday[]> = {};
-      for (const h of rows) (extra[h.state.code] ??= []).push({ date: h.date, name: h.name });
-      const registry = new CalendarRegistry(
-        states.map((s) => ({ code: s.code, timeZone: s.timeZone, weekend: s.weekend as Weekday[] })),
-        extra,
-      );
-      if (!this.warned && !em) {
-        this.warned = true;
-        for (const w of registry.warnings()) this.logger.warn(w);
-      }
-      if (em) return registry; // uncommitted rows: not cached
-      this.calendars = Object.assign(registry, { fingerprint });
+    const cached = this.calendars.get(fingerprint);
+    if (cached) return cached;
+    const states = await conn.find(StateEntity, {});
+    const rows = await conn.find(StateHoliday, {}, { orderBy: { date: 'asc' } });
+    const extra: Record<string, ExtraHoliday[]> = {};
+    for (const h of rows) (extra[h.state.code] ??= []).push({ date: h.date, name: h.name });
+    const registry = new CalendarRegistry(
+      states.map((s) => ({ code: s.code, timeZone: s.timeZone, weekend: s.weekend as Weekday[] })),
+      extra,
+    );
+    if (!this.warned) {
+      this.warned = true;
+      for (const w of registry.warnings()) this.logger.warn(w);
     }
-    return this.calendars;
+    if (this.calendars.size >= 4) this.calendars.delete(this.calendars.keys().next().value as string); // the oldest
+    this.calendars.set(fingerprint, registry);
+    return registry;
+  }
+
+  /**
+   * The IANA time zone of a State (cached after the first call, which reads on `em`'s connection when
+   * given). Throws an Error naming an unknown code.
+   */
+  async timeZoneOf(state: string, em?: EntityManager): Promise<string> {
+    if (!this.zones) {
+      const states = await (em ?? this.orm.em.fork()).find(StateEntity, {}, { fields: ['code', 'timeZone'] });
+      this.zones = new Map(states.map((s) => [s.code, s.timeZone]));
+    }
+    const zone = this.zones.get(state);
+    if (!zone) throw new Error(`no time zone for unknown State ${JSON.stringify(state)}`);
+    return zone;
   }
 
   /** ISO codes of the States in the directory (cached). */

@@ -19,6 +19,7 @@ export interface DeadlineFields {
   openedAt: Date;
   dueOn: string;
   baseDueOn: string;
+  suggestedDueOn: string | null;
   dueAt: Date;
   stages: DeadlineStageTime[];
   policy: DeadlinePolicyRef;
@@ -72,6 +73,10 @@ export class Deadline {
   @Property({ type: 'date' })
   baseDueOn: string;
 
+  /** A deadline suggested with reasons (UNTOC art. 18(24)) that replaces the policy's duration; null otherwise. */
+  @Property({ type: 'date', nullable: true })
+  suggestedDueOn: string | null;
+
   /** Calendar days the clock was paused (UNTOC art. 18(16), 18(25)); the due date is extended by them. */
   @Property({ type: 'integer' })
   pausedDays: number = 0;
@@ -108,6 +113,7 @@ export class Deadline {
     this.openedAt = f.openedAt;
     this.dueOn = f.dueOn;
     this.baseDueOn = f.baseDueOn;
+    this.suggestedDueOn = f.suggestedDueOn;
     this.dueAt = f.dueAt;
     this.stages = f.stages;
     this.policy = f.policy;

@@ -9,6 +9,7 @@ import { StateEntity, StateHoliday } from '../entities';
 import { ConflictError, NotFoundError, ValidationFailedError, type FieldError } from '../errors';
 import { JobDispatcher, type PostCommitJob } from '../queues/job-dispatcher.service';
 import { isCalendarDate } from '../requests/request-validation';
+import { lockCalendarsExclusive } from './calendar-lock';
 
 /** One day off of a State, from date-holidays or from the administrators' table. */
 export interface HolidayView {
@@ -17,7 +18,7 @@ export interface HolidayView {
   name: string;
   /** `DATE_HOLIDAYS`: the date-holidays library; `ADMINISTRATOR`: entered here (may be removed here). */
   source: 'DATE_HOLIDAYS' | 'ADMINISTRATOR';
-  createdBy?: string;
+  /** When an administrator entered it (UTC); who did is kept in the table, not shown on this public list. */
   createdAt?: string;
 }
 
@@ -69,7 +70,7 @@ export class HolidayService {
     const library = new BusinessCalendar({ code: s.code, timeZone: s.timeZone, weekend: s.weekend as Weekday[] });
     const views: HolidayView[] = [
       ...library.holidaysIn(year).map((h): HolidayView => ({ date: h.date, name: h.name, source: 'DATE_HOLIDAYS' })),
-      ...own.map((h): HolidayView => ({ date: h.date, name: h.name, source: 'ADMINISTRATOR', createdBy: h.createdBy, createdAt: h.createdAt.toISOString() })),
+      ...own.map((h): HolidayView => ({ date: h.date, name: h.name, source: 'ADMINISTRATOR', createdAt: h.createdAt.toISOString() })),
     ].sort((a, b) => a.date.localeCompare(b.date) || a.source.localeCompare(b.source));
     return { state: s.code, year, weekend: s.weekend, coveredByDateHolidays: library.coversPublicHolidays, holidays: views };
   }
@@ -107,22 +108,23 @@ export class HolidayService {
    * conflict. Then one transaction per State adds the rows and recomputes that State's open deadlines.
    */
   async importCsv(text: string, createdBy: string): Promise<HolidayChangeResult> {
-    let records: string[][];
+    let records: Array<{ record: string[]; info: { lines: number } }>;
     try {
-      records = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: false, skip_empty_lines: true, trim: true }) as string[][];
+      records = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: false, skip_empty_lines: true, trim: true, info: true }) as typeof records;
     } catch (err) {
       throw new ValidationFailedError([{ field: '(file)', reason: `not a CSV file: ${(err as Error).message}` }]);
     }
     const [header, ...rows] = records;
-    if (!header || header.join(',').toLowerCase() !== 'state,date,name')
+    if (!header || header.record.join(',').toLowerCase() !== 'state,date,name')
       throw new ValidationFailedError([{ field: 'line 1', reason: 'the header must be exactly: state,date,name' }]);
     if (rows.length > MAX_IMPORT_ROWS) throw new ValidationFailedError([{ field: '(file)', reason: `at most ${MAX_IMPORT_ROWS} rows` }]);
     const errors: FieldError[] = [];
     const byState = new Map<string, Array<{ date: string; name: string }>>();
     const seen = new Set<string>();
     const known = new Set((await this.orm.em.fork().find(StateEntity, {}, { fields: ['code'] })).map((s) => s.code));
-    rows.forEach(([state, date, name], i) => {
-      const line = `line ${i + 2}`;
+    for (const { record, info } of rows) {
+      const [state, date, name] = record;
+      const line = `line ${info.lines}`;
       if (!known.has(state)) errors.push({ field: `${line}: state`, reason: `unknown State code ${JSON.stringify(state)}` });
       const h = checkHoliday({ date, name }, `${line}: `);
       if ('errors' in h) errors.push(...h.errors);
@@ -131,42 +133,49 @@ export class HolidayService {
         seen.add(`${state}/${h.date}`);
         byState.set(state, [...(byState.get(state) ?? []), h]);
       }
-    });
+    }
     if (errors.length) throw new ValidationFailedError(errors.slice(0, 50));
     const total: HolidayChangeResult = { added: 0, removed: 0, unchanged: 0, deadlinesMoved: [] };
-    // Check every State against the table before writing any, so that a conflict leaves nothing half imported.
-    const em = this.orm.em.fork();
-    for (const [state, list] of byState) {
-      const existing = await em.find(StateHoliday, { state: { code: state }, date: { $in: list.map((h) => h.date) } });
-      for (const row of existing) {
-        const wanted = list.find((h) => h.date === row.date)!;
-        if (wanted.name !== row.name)
-          throw new ConflictError(`${state} already has "${row.name}" on ${row.date}, not "${wanted.name}"`, { state, date: row.date });
-      }
-    }
     const jobs: PostCommitJob[] = [];
-    await this.orm.em.fork().transactional(async (tx) => {
+    await this.inChange(async (tx) => {
+      await lockCalendarsExclusive(tx, [...byState.keys()]);
+      // Every State is checked against the table, under the locks, before anything is written.
+      const existing = new Map<string, StateHoliday>();
+      for (const [state, list] of byState)
+        for (const row of await tx.find(StateHoliday, { state: { code: state }, date: { $in: list.map((h) => h.date) } }))
+          existing.set(`${state}/${row.date}`, row);
+      for (const [state, list] of byState)
+        for (const h of list) {
+          const row = existing.get(`${state}/${h.date}`);
+          if (row && row.name !== h.name)
+            throw new ConflictError(`${state} already has "${row.name}" on ${row.date}, not "${h.name}"`, { state, date: row.date });
+        }
+      const now = this.clock.now();
       for (const [state, list] of byState) {
         const s = await this.state(tx, state);
-        let added = 0;
-        for (const h of list) {
-          if (await tx.findOne(StateHoliday, { state: s, date: h.date })) {
-            total.unchanged++;
-            continue;
-          }
-          tx.persist(new StateHoliday({ state: s, date: h.date, name: h.name, createdBy, createdAt: this.clock.now() }));
-          added++;
-        }
-        if (!added) continue;
+        const fresh = list.filter((h) => !existing.has(`${state}/${h.date}`));
+        total.unchanged += list.length - fresh.length;
+        if (!fresh.length) continue;
+        for (const h of fresh) tx.persist(new StateHoliday({ state: s, date: h.date, name: h.name, createdBy, createdAt: now }));
         await tx.flush();
-        total.added += added;
-        const r = await this.deadlines.recompute(tx, s.code, `${added} holiday(s) imported into the calendar of ${s.code}`, createdBy, this.clock.now());
+        total.added += fresh.length;
+        const r = await this.deadlines.recompute(tx, s.code, `${fresh.length} holiday(s) imported into the calendar of ${s.code}`, createdBy, now);
         total.deadlinesMoved.push(...r.moves);
         jobs.push(...r.jobs);
       }
     });
     await this.jobs.dispatch(jobs);
     return total;
+  }
+
+  /** Runs a holiday change in one transaction; a row entered at the same moment by someone else is a 409. */
+  private async inChange(work: (em: EntityManager) => Promise<void>): Promise<void> {
+    try {
+      await this.orm.em.fork().transactional(work);
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) throw new ConflictError(`that holiday was entered at the same moment by someone else`);
+      throw err;
+    }
   }
 
   private async change(
@@ -176,19 +185,15 @@ export class HolidayService {
   ): Promise<HolidayChangeResult> {
     let result: HolidayChangeResult | undefined;
     let jobs: PostCommitJob[] = [];
-    try {
-      await this.orm.em.fork().transactional(async (em) => {
-        const s = await this.state(em, state);
-        const { reason, ...counts } = await write(em, s);
-        await em.flush();
-        const r = await this.deadlines.recompute(em, s.code, reason, actor, this.clock.now());
-        jobs = r.jobs;
-        result = { ...counts, deadlinesMoved: r.moves };
-      });
-    } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) throw new ConflictError(`that holiday was entered at the same moment by someone else`);
-      throw err;
-    }
+    await this.inChange(async (em) => {
+      const s = await this.state(em, state);
+      await lockCalendarsExclusive(em, [s.code]);
+      const { reason, ...counts } = await write(em, s);
+      await em.flush();
+      const r = await this.deadlines.recompute(em, s.code, reason, actor, this.clock.now());
+      jobs = r.jobs;
+      result = { ...counts, deadlinesMoved: r.moves };
+    });
     await this.jobs.dispatch(jobs);
     return result!;
   }
@@ -213,7 +218,12 @@ function checkHoliday(body: unknown, prefix: string): { date: string; name: stri
     errors.push({ field: `${prefix}date`, reason: `must fall in ${YEAR_MIN}–${YEAR_MAX}` });
   const name = typeof b.name === 'string' ? b.name.trim() : b.name;
 
-  if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME || /[\u0000-\u001f\u007f]/.test(name))
-    errors.push({ field: `${prefix}name`, reason: `must be 1 to ${MAX_NAME} characters on one line` });
+  if (
+    typeof name !== 'string' ||
+    name.length === 0 ||
+    name.length > MAX_NAME ||
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(name)
+  )
+    errors.push({ field: `${prefix}name`, reason: `must be 1 to ${MAX_NAME} characters on one line, without control or direction-override characters` });
   return errors.length ? { errors } : { date: date as string, name: name as string };
 }

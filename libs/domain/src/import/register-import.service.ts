@@ -157,7 +157,7 @@ export class RegisterImportService {
 
   private async applyPlanned(em: EntityManager, request: MlaRequest, row: RegisterRow, p: PlannedEvent, historyOnly: boolean): Promise<PostCommitJob[]> {
     const state = p.actor === 'REQUESTING_CA' ? row.requestingState : row.requestedState;
-    const cal = (await this.directory.calendarRegistry()).forState(state);
+    const cal = (await this.directory.calendarRegistry(em)).forState(state);
     const actor =
       p.actor === 'FACILITATOR'
         ? row.network === 'OTHER'

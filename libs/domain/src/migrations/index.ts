@@ -7,6 +7,7 @@ import { Migration20261129190100_holidays_policies } from './Migration2026112919
 import { Migration20261129191000_digest } from './Migration20261129191000_digest';
 import { Migration20261129192000_machine_v2 } from './Migration20261129192000_machine_v2';
 import { Migration20261129194500_incident_note } from './Migration20261129194500_incident_note';
+import { Migration20261129195500_suggested_due_on } from './Migration20261129195500_suggested_due_on';
 
 /** Every migration, in order: generated with MikroORM's migrator (CONTRIBUTING.md), reviewed, never edited once committed. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129191000_digest', class: Migration20261129191000_digest },
   { name: 'Migration20261129192000_machine_v2', class: Migration20261129192000_machine_v2 },
   { name: 'Migration20261129194500_incident_note', class: Migration20261129194500_incident_note },
+  { name: 'Migration20261129195500_suggested_due_on', class: Migration20261129195500_suggested_due_on },
 ];

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -27,8 +27,14 @@ export class SmtpListener {
   private server: SMTPServer;
   private port = 0;
 
+  /** Number of the last .eml file in the folder: a restarted listener goes on after it, never over it. */
+  private lastFile = 0;
+
   constructor(private readonly folder?: string) {
-    if (folder) mkdirSync(folder, { recursive: true });
+    if (folder) {
+      mkdirSync(folder, { recursive: true });
+      this.lastFile = Math.max(0, ...readdirSync(folder).map((f) => (/^(\d+)\.eml$/.exec(f) ? Number(f.slice(0, -4)) : 0)));
+    }
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
@@ -45,7 +51,7 @@ export class SmtpListener {
             to: session.envelope.rcptTo.map((r) => r.address),
           };
           if (this.folder) {
-            mail.file = path.join(this.folder, `${String(this.received.length + 1).padStart(5, '0')}.eml`);
+            mail.file = path.join(this.folder, `${String(++this.lastFile).padStart(5, '0')}.eml`);
             writeFileSync(mail.file, raw);
           }
           this.received.push(mail);
@@ -58,6 +64,8 @@ export class SmtpListener {
 
   /** Starts listening on 127.0.0.1 (`port` 0: any free port); returns the smtp:// URL to send to. */
   async start(port = 0): Promise<string> {
+    // A client that resets its connection must not stop the listener (smtp-server reports it as an error).
+    this.server.on('error', () => undefined);
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, '127.0.0.1', () => resolve());

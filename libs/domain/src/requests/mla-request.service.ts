@@ -1,5 +1,6 @@
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager, MikroORM, type FilterQuery } from '@mikro-orm/postgresql';
+import { DateTime } from 'luxon';
 import { Injectable } from '@nestjs/common';
 import {
   allowedEvents,
@@ -21,6 +22,7 @@ import { DeadlineService } from '../deadlines/deadline.service';
 import { DirectoryService } from '../directory/directory.service';
 import { CaseEvent, Deadline, MlaRequest } from '../entities';
 import { DomainError, EventNotAllowedError, NotFoundError, StaleVersionError, ValidationFailedError } from '../errors';
+import { lockCalendarsShared } from '../holidays/calendar-lock';
 import { JobDispatcher, type PostCommitJob } from '../queues/job-dispatcher.service';
 import { validateCreateRequest, validateEventInput, type ValidCreateRequest } from './request-validation';
 import { SnapshotMigrationService } from './snapshot-migration.service';
@@ -214,7 +216,7 @@ export class MlaRequestService {
         // Flagged: refused whatever version the caller read (reloading would not help).
         if (request.attention !== null) throw new RequestFlaggedError(request.reference, request.attention);
         if (expectedVersion !== undefined && request.version !== expectedVersion) throw new StaleVersionError(expectedVersion, request.version);
-        const occurredOn = await this.localDateOf(value.actor.state ?? request.requestedState, now);
+        const occurredOn = await this.localDateOf(value.actor.state ?? request.requestedState, now, em);
         const suggested = value.payload.suggestedDeadline as { date: string } | undefined;
         if (suggested && suggested.date < occurredOn) {
           throw new ValidationFailedError([{ field: 'suggestedDeadline.date', reason: `must be on or after the transmission date (${occurredOn})` }]);
@@ -239,8 +241,8 @@ export class MlaRequestService {
   }
 
   /** Calendar date of `instant` in the time zone of `state` (DOMAIN.md §5 dating rule). */
-  async localDateOf(state: string, instant: Date): Promise<string> {
-    return (await this.directory.calendarRegistry()).forState(state).localDate(instant);
+  async localDateOf(state: string, instant: Date, em?: EntityManager): Promise<string> {
+    return DateTime.fromJSDate(instant, { zone: await this.directory.timeZoneOf(state, em) }).toISODate() as string;
   }
 
   /**
@@ -258,6 +260,8 @@ export class MlaRequestService {
     event: MlaRequestEvent,
     opts: ApplyOptions,
   ): Promise<{ event: CaseEvent; jobs: PostCommitJob[] }> {
+    // Before any row lock: the deadlines this event opens are counted in these States' calendars.
+    await lockCalendarsShared(em, [request.requestingState, request.requestedState]);
     const now = opts.recordedAt ?? this.clock.now();
     if (request.attention !== null) throw new RequestFlaggedError(request.reference, request.attention);
     const upgrade = await this.snapshots.upgradeInTransaction(em, request, now);
