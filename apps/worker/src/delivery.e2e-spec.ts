@@ -236,7 +236,8 @@ describe('delivery under failures (worker processes, PostgreSQL, Redis, SMTP)', 
     const runsAt = (j: typeof job) => j!.timestamp + j!.delay;
     expect(Math.abs(runsAt(job) - assessment.nextFireAt!.getTime())).toBeLessThan(1000);
     // A holiday on the first business day after the step opened (Georgia) moves the due date and the reminder one business day later.
-    const day = (await setup.get(DirectoryService).calendarRegistry()).forState('GE').addBusinessDays(assessment.openedAt.toISOString().slice(0, 10), 1);
+    const ge = (await setup.get(DirectoryService).calendarRegistry()).forState('GE');
+    const day = ge.addBusinessDays(ge.localDate(assessment.openedAt), 1); // the opening date in Tbilisi, not in UTC
     const moved = await setup.get(HolidayService).add('GE', { date: day, name: 'Test holiday' }, 'test');
     const move = moved.deadlinesMoved.find((m) => m.deadlineId === assessment.id)!;
     expect(move.dueOn > move.previousDueOn).toBe(true);
