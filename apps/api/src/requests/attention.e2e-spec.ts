@@ -94,4 +94,25 @@ describe('API /api/v1/requests: machine versions and flagged requests (e2e)', ()
     const bad = await http().get('/api/v1/requests?attention=yes').expect(400);
     expect(bad.body.errors).toEqual([{ field: 'attention', reason: 'must be true or false' }]);
   });
+
+  it('a current-version snapshot altered in the database is flagged at its next event, never answered with a 500', async () => {
+    const res = await http()
+      .post('/api/v1/requests')
+      .send({ reference: 'V2/ALTERED', network: 'WACAP', requestingState: 'NG', requestedState: 'GH', requestType: 'MLA', urgent: false })
+      .expect(201);
+    const id = res.body.id as string;
+    await env.sql(`update mla_request set snapshot = jsonb_set(snapshot, '{value}', '"nonsense"') where id = $1`, [id]);
+    const got = await http().get(`/api/v1/requests/${id}`).expect(200);
+    expect(got.body.allowedEvents.requestingCentralAuthority).toEqual([]);
+    const refused = await post(id, 1, { type: 'requestTransmitted', actor: NG, channel: 'CENTRAL_AUTHORITY' }).expect(409);
+    expect(refused.body.detail).toContain('flagged for an administrator: snapshot cannot be placed in machine version 2');
+    const [row] = await env.sql<{ attention: string; events: number }>(
+      `select attention, (select count(*)::int from case_event e where e.request_id = r.id) as events from mla_request r where id = $1`,
+      [id],
+    );
+    expect(row.attention).toContain('snapshot cannot be placed');
+    expect(row.events).toBe(0); // the event itself wrote nothing; only the flag was recorded
+    const listed = await http().get('/api/v1/requests?attention=true').expect(200);
+    expect(listed.body.items.map((i: { reference: string }) => i.reference)).toContain('V2/ALTERED');
+  });
 });

@@ -139,7 +139,8 @@ export class MlaRequestService {
    */
   allowedFor(request: MlaRequest, actor: Actor): MlaRequestEventType[] {
     if (request.attention !== null || request.machineVersion !== MLA_REQUEST_MACHINE_VERSION) return [];
-    return allowedEvents(restoreRequest(request.snapshot), actor);
+    const snapshot = restoreOrNull(request.snapshot);
+    return snapshot ? allowedEvents(snapshot, actor) : [];
   }
 
   /**
@@ -149,11 +150,11 @@ export class MlaRequestService {
    */
   async placedSnapshot(request: MlaRequest): Promise<MlaRequestSnapshot | null> {
     if (request.attention !== null) return null;
-    if (request.machineVersion === MLA_REQUEST_MACHINE_VERSION) return restoreRequest(request.snapshot);
+    if (request.machineVersion === MLA_REQUEST_MACHINE_VERSION) return restoreOrNull(request.snapshot);
     if (request.machineVersion > MLA_REQUEST_MACHINE_VERSION) return null;
     const events = await this.orm.em.fork().find(CaseEvent, { request: request.id }, { orderBy: { seq: 'asc' }, fields: ['type', 'occurredOn', 'payload'] });
     const m = migrateSnapshot(request.snapshot, events);
-    return m.ok ? restoreRequest(m.persisted) : null;
+    return m.ok ? restoreOrNull(m.persisted) : null;
   }
 
   /** Open (or paused) deadlines of a request, earliest due first. */
@@ -271,7 +272,10 @@ export class MlaRequestService {
       snapshot = restoreRequest(request.snapshot);
     } catch (err) {
       if (err instanceof UnknownMachineVersionError) throw new DomainError('UNKNOWN_MACHINE_VERSION', err.message, { requestId: request.id });
-      throw err;
+      // A stored snapshot of this very version that the machine cannot place (altered in the database):
+      // flagged for an administrator, never run in an error state.
+      request.flagForAttention(`snapshot cannot be placed in machine version ${MLA_REQUEST_MACHINE_VERSION}: ${(err as Error).message}`, now);
+      throw new RequestFlaggedError(request.reference, request.attention!, true);
     }
     const from = String(snapshot.value);
     const result = applyEvent(snapshot, event);
@@ -296,6 +300,15 @@ export class MlaRequestService {
     request.applySnapshot(persistRequest(result.snapshot), now);
     em.persist(row);
     return { event: row, jobs };
+  }
+}
+
+/** The snapshot restored in the current machine, or null when it cannot be placed (the next event flags it). */
+function restoreOrNull(persisted: MlaRequest['snapshot']): MlaRequestSnapshot | null {
+  try {
+    return restoreRequest(persisted);
+  } catch {
+    return null;
   }
 }
 
