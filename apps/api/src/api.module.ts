@@ -1,6 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { AuthGuard } from './auth/auth.guard';
+import { DevIssuerController } from './auth/dev-issuer.controller';
 import { JsonBodyGuard } from './common/json-body.guard';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor';
+import { IpRateLimitGuard, UserRateLimitGuard, rateLimitModule } from './security/rate-limit.guard';
 import { AdminModule } from './admin/admin.module';
 import { TerminusModule } from '@nestjs/terminus';
 import { DomainModule, type DomainModuleOptions } from '@rogatory/domain';
@@ -18,11 +22,26 @@ export class ApiModule {
   static forRoot(opts: DomainModuleOptions): DynamicModule {
     return {
       module: ApiModule,
-      imports: [DomainModule.forRoot(opts), TerminusModule.forRoot({ logger: false }), AdminModule],
-      controllers: [RequestsController, StatisticsController, HealthController, HolidaysController, PoliciesController, ContactPointsController],
+      imports: [DomainModule.forRoot(opts), TerminusModule.forRoot({ logger: false }), AdminModule, DiscoveryModule, rateLimitModule()],
+      controllers: [
+        RequestsController,
+        StatisticsController,
+        HealthController,
+        HolidaysController,
+        PoliciesController,
+        ContactPointsController,
+        DevIssuerController,
+      ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        // Guards run in this order: the per-IP rate limit (so refused tokens count too), authentication
+        // and role, the per-user rate limit (the user is known now), then the body's media type.
+        { provide: APP_GUARD, useClass: IpRateLimitGuard },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: UserRateLimitGuard },
         { provide: APP_GUARD, useClass: JsonBodyGuard },
+        // Idempotency-Key on POST routes (after the guards: the user is known, the body checked).
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
   }

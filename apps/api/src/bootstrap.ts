@@ -2,12 +2,15 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, text } from 'express';
 import { mountQueueDashboard } from './admin/queue-dashboard';
+import { hardenHttp } from './security/http-hardening';
 
 /**
- * Body limit, the queue dashboard at /admin/queues (administrators), OpenAPI at /docs (JSON at /docs-json).
+ * The HTTP edge first (trust proxy, security headers, CORS, URL length: security/http-hardening.ts), then
+ * body limits, the queue dashboard at /admin/queues (administrators), OpenAPI at /docs (JSON at /docs-json).
  * Shared by main.ts and the e2e tests.
  */
 export function configureApi(app: INestApplication): void {
+  hardenHttp(app);
   app.use(json({ limit: '100kb' }));
   app.use(text({ type: 'text/csv', limit: '1mb' }));
   mountQueueDashboard(app);

@@ -51,7 +51,7 @@ describe('command line (e2e)', () => {
   it('seed-directory prints what it loaded', async () => {
     const r = await cli(['seed-directory']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ networks: 4, states: 56, centralAuthorities: 56, contactPoints: 74 });
+    expect(JSON.parse(r.stdout)).toEqual({ networks: 4, states: 56, centralAuthorities: 56, contactPoints: 74, users: 135 });
   });
 
   it('import-register prints the report and exits 0, then 0 with everything unchanged', async () => {

@@ -3,12 +3,18 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   AppConfig,
+  AuditVerifier,
+  type AuditVerification,
   ConfigError,
   ConflictError,
   DirectoryService,
   DomainModule,
+  FieldCipher,
   HolidayService,
   isCalendarDate,
+  KEY_ROTATION_BATCH,
+  KeyRotationService,
+  type KeyRotationResult,
   migrate,
   migrationNeeded,
   ormOptions,
@@ -19,6 +25,8 @@ import {
   type SnapshotMigrationReport,
   StatisticsService,
   SystemClock,
+  TokenService,
+  UserService,
   ValidationFailedError,
 } from '@rogatory/domain';
 import { readFileSync } from 'node:fs';
@@ -35,7 +43,11 @@ const USAGE = `usage: npm run cli -- <command> [options]
   migrate-snapshots                         bring every stored request to the current workflow machine
                                             version; flag those it cannot place for an administrator
   migration:check                           exit 1 when entities and migrations disagree
-  seed-directory                            load networks, States, central authorities, contact points
+  seed-directory                            load networks, States, central authorities, contact points,
+                                            and the development issuer's users
+  users                                     list the development issuer's users (login, role, State, network)
+  token --user LOGIN [--ttl SECONDS]        mint a bearer token of the development issuer for LOGIN
+                                            (AUTH_DEV_ISSUER=true); prints the token only
   import-register FILE [--replay] [--until YYYY-MM-DD]
                                             import a case register (REGISTER.md); --replay runs it in
                                             simulated time with reminders and escalations
@@ -45,6 +57,12 @@ const USAGE = `usage: npm run cli -- <command> [options]
                                             administrators' table; recomputes open deadlines
   demo [--out DIR]                          replay register-2021.csv to 15 May 2022, report, files in DIR
   mail-catcher [--port N] [--out DIR]       an SMTP server on 127.0.0.1 that keeps every email as .eml
+  verify-audit                              recompute the audit log's hash chain; exit 1 naming the first
+                                            entry removed or altered; prints headSeq and headHash: record
+                                            them elsewhere (removing the last entries shows only there)
+  rotate-encryption-key [--batch N]         re-encrypt facts and persons with the first key of
+                                            FIELD_ENCRYPTION_KEYS (N requests per transaction, default
+                                            500); exit 1 if a value cannot be decrypted (left as it is)
 
 Results go to stdout, logs to stderr. Configuration: DATABASE_URL, REDIS_URL, SMTP_URL (see README).`;
 
@@ -78,6 +96,17 @@ async function migrateSnapshots(config: AppConfig): Promise<SnapshotMigrationRep
   }
 }
 
+/** Runs `fn` with MikroORM alone: audit verification and key rotation need PostgreSQL, not Redis. */
+async function withOrm<T>(config: AppConfig, fn: (orm: MikroORM) => Promise<T>): Promise<T> {
+  Logger.overrideLogger(StderrLogger.forCli()); // no Nest application here: keep stdout for the result
+  const orm = await MikroORM.init(ormOptions(config.databaseUrl));
+  try {
+    return await fn(orm);
+  } finally {
+    await orm.close(true);
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === '--help' || argv[0] === '-h') argv = ['help'];
   const [command, ...rest] = argv;
@@ -90,8 +119,11 @@ async function main(argv: string[]): Promise<number> {
       year: { type: 'string' },
       network: { type: 'string' },
       format: { type: 'string' },
+      user: { type: 'string' },
+      ttl: { type: 'string' },
       out: { type: 'string' },
       port: { type: 'string' },
+      batch: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -108,11 +140,15 @@ async function main(argv: string[]): Promise<number> {
     'migration:check': { options: [], positionals: 0 },
     'migrate-snapshots': { options: [], positionals: 0 },
     'seed-directory': { options: [], positionals: 0 },
+    users: { options: [], positionals: 0 },
+    token: { options: ['user', 'ttl'], positionals: 0 },
     'import-register': { options: ['replay', 'until'], positionals: 1 },
     statistics: { options: ['year', 'network', 'format'], positionals: 0 },
     'import-holidays': { options: [], positionals: 1 },
     demo: { options: ['out', 'until'], positionals: 0 },
     'mail-catcher': { options: ['port', 'out'], positionals: 0 },
+    'verify-audit': { options: [], positionals: 0 },
+    'rotate-encryption-key': { options: ['batch'], positionals: 0 },
   };
   const spec = allowed[command];
   if (!spec) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
@@ -148,8 +184,34 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'seed-directory': {
       await migrate(config.databaseUrl);
-      const result = await withDomain(config, (app) => app.get(DirectoryService).seed());
+      const result = await withDomain(config, async (app) => ({
+        ...(await app.get(DirectoryService).seed()),
+        users: await app.get(UserService).seedDevUsers(),
+      }));
       process.stdout.write(`${JSON.stringify(result)}\n`);
+      return 0;
+    }
+    case 'users': {
+      await migrate(config.databaseUrl);
+      const users = await withDomain(config, (app) => app.get(UserService).devUsers());
+      for (const u of users) process.stdout.write(`${u.login.padEnd(24)}${u.role.padEnd(20)}${(u.state ?? '').padEnd(6)}${u.network ?? ''}\n`);
+      return 0;
+    }
+    case 'token': {
+      const login = values.user;
+      if (typeof login !== 'string' || !/^[a-z0-9._-]{1,100}$/.test(login)) throw new UsageError('token needs --user LOGIN (npm run cli -- users lists them)');
+      const ttl = values.ttl === undefined ? undefined : Number(values.ttl);
+      if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 60 || ttl > 86_400 * 30))
+        throw new UsageError('--ttl must be whole seconds from 60 to 2592000');
+      await migrate(config.databaseUrl);
+      const token = await withDomain(config, async (app) => {
+        if ((await app.get(UserService).devUsers()).length === 0) {
+          await app.get(DirectoryService).seed();
+          await app.get(UserService).seedDevUsers();
+        }
+        return app.get(TokenService).mintDevToken(login, ttl);
+      });
+      process.stdout.write(`${token}\n`);
       return 0;
     }
     case 'import-register': {
@@ -226,6 +288,21 @@ async function main(argv: string[]): Promise<number> {
       await catcher.stop();
       process.stdout.write(`${JSON.stringify({ received: catcher.received.length, folder: out })}\n`);
       return 0;
+    }
+    case 'verify-audit': {
+      await migrate(config.databaseUrl);
+      const result: AuditVerification = await withOrm(config, (orm) => new AuditVerifier(orm).verify());
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      return result.ok ? 0 : 1;
+    }
+    case 'rotate-encryption-key': {
+      const batch = values.batch ?? String(KEY_ROTATION_BATCH);
+      const batchSize = Number(batch);
+      if (!/^\d+$/.test(batch) || batchSize < 1) throw new UsageError(`--batch must be a whole number from 1, got "${values.batch}"`);
+      await migrate(config.databaseUrl);
+      const result: KeyRotationResult = await withOrm(config, (orm) => new KeyRotationService(orm, new FieldCipher(config)).rotate({ batchSize }));
+      process.stdout.write(`${JSON.stringify({ currentKid: config.fieldEncryptionKeys[0].kid, ...result })}\n`);
+      return result.failed.length ? 1 : 0;
     }
     default:
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);

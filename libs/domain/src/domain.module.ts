@@ -6,7 +6,15 @@ import { Clock, SystemClock } from './clock';
 import { AppConfig } from './config/app-config';
 import { DeadlineRunner } from './deadlines/deadline-runner.service';
 import { DeadlinePolicyService } from './deadlines/deadline-policy.service';
+import { CaseAccessService } from './access/case-access.service';
+import { AuditService } from './audit/audit.service';
+import { AuditVerifier } from './audit/audit-verifier.service';
+import { TokenService } from './auth/token.service';
+import { UserService } from './auth/user.service';
+import { FieldCipher } from './crypto/field-cipher';
+import { KeyRotationService } from './crypto/key-rotation.service';
 import { HolidayService } from './holidays/holiday.service';
+import { IdempotencyService } from './idempotency/idempotency.service';
 import { DeadlineService } from './deadlines/deadline.service';
 import { DirectoryService } from './directory/directory.service';
 import { RegisterImportService } from './import/register-import.service';
@@ -35,6 +43,13 @@ export interface DomainModuleOptions {
 
 const SERVICES = [
   DirectoryService,
+  TokenService,
+  UserService,
+  AuditService,
+  AuditVerifier,
+  FieldCipher,
+  KeyRotationService,
+  CaseAccessService,
   NotificationService,
   DigestService,
   NotificationModeService,
@@ -50,6 +65,7 @@ const SERVICES = [
   RegisterImportService,
   MetricsService,
   IncidentService,
+  IdempotencyService,
 ];
 
 /** Waits for every queue's Redis connection at start-up: fails fast when Redis is unreachable, and closes cleanly. */

@@ -2,7 +2,8 @@
  * Domain errors with stable codes. The API maps them to problem details (application/problem+json);
  * the worker maps them to retry or give up.
  */
-export type DomainErrorCode = 'VALIDATION_FAILED' | 'NOT_FOUND' | 'STALE_VERSION' | 'EVENT_NOT_ALLOWED' | 'CONFLICT' | 'UNKNOWN_MACHINE_VERSION';
+export type DomainErrorCode =
+  'VALIDATION_FAILED' | 'NOT_FOUND' | 'STALE_VERSION' | 'EVENT_NOT_ALLOWED' | 'CONFLICT' | 'UNKNOWN_MACHINE_VERSION' | 'UNAUTHENTICATED' | 'FORBIDDEN';
 
 export interface FieldError {
   /** JSON path of the field, e.g. `requestedState` or `suggestedDeadline.date`. */
@@ -62,5 +63,12 @@ export class EventNotAllowedError extends DomainError {
 export class ConflictError extends DomainError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super('CONFLICT', message, details);
+  }
+}
+
+/** The signed-in user's role may not use this route at all (HTTP 403). Out-of-scope cases are NotFoundError instead. */
+export class ForbiddenError extends DomainError {
+  constructor(reason: string) {
+    super('FORBIDDEN', reason);
   }
 }

@@ -1,13 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import { ManualClock, QueueName } from '@rogatory/domain';
-import { expectEventually, TEST_ADMIN_TOKEN, type TestEnvironment } from '@rogatory/domain/testing';
+import { expectEventually, type TestEnvironment } from '@rogatory/domain/testing';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { startApiTestApp, stopApiTestApp, type ApiTestApp } from '../testing/api-test-app';
 
-const BEARER = `Bearer ${TEST_ADMIN_TOKEN}`;
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 /** One `name{labels} value` line of a Prometheus text exposition, as a number (NaN when absent). */
@@ -35,12 +34,17 @@ describe('administration: queue dashboard, metrics, email incidents (e2e)', () =
     failedDismissed: randomUUID(),
     unknownResentAgain: randomUUID(),
   };
+  /** Authorization header of the seeded administrator, and of an officer (not an administrator). */
+  let BEARER: string;
+  let OFFICER: string;
   let requestA: { id: string; reference: string; dueOn: string };
   let requestC: { id: string; reference: string; dueOn: string };
 
   beforeAll(async () => {
     app = await startApiTestApp('admin', { clock });
     ({ env, api } = app);
+    BEARER = (await app.auth('admin')).Authorization;
+    OFFICER = (await app.auth('officer.ng')).Authorization;
   }, 60_000);
 
   afterAll(() => stopApiTestApp(app));
@@ -51,12 +55,14 @@ describe('administration: queue dashboard, metrics, email incidents (e2e)', () =
   async function transmitted(network: string, from: string, to: string): Promise<{ id: string; reference: string; dueOn: string }> {
     const created = await http()
       .post('/api/v1/requests')
+      .set(await app!.auth(`officer.${from.toLowerCase()}`))
       .send({ network, requestingState: from, requestedState: to, requestType: 'MLA', urgent: false })
       .expect(201);
     const res = await http()
       .post(`/api/v1/requests/${created.body.id}/events`)
       .set('If-Match', created.headers.etag)
-      .send({ type: 'requestTransmitted', actor: { role: 'CENTRAL_AUTHORITY', state: from }, channel: 'CENTRAL_AUTHORITY' })
+      .set(await app!.auth(`officer.${from.toLowerCase()}`))
+      .send({ type: 'requestTransmitted', channel: 'CENTRAL_AUTHORITY' })
       .expect(201);
     expect(res.body.request.openDeadlines).toEqual([expect.objectContaining({ step: 'ACKNOWLEDGEMENT', owedByState: to })]);
     return { id: created.body.id, reference: created.body.reference, dueOn: res.body.request.openDeadlines[0].dueOn };
@@ -88,8 +94,8 @@ describe('administration: queue dashboard, metrics, email incidents (e2e)', () =
     );
   }
 
-  it('answers 401 with WWW-Authenticate: Basic on every administration route without the token or with a wrong one', async () => {
-    const wrong = [undefined, 'Bearer not-the-admin-token-at-all', basic('admin', 'not-the-admin-token-at-all'), `Token ${TEST_ADMIN_TOKEN}`];
+  it('answers 401 with WWW-Authenticate: Bearer on every administration route without a valid token, 403 to an officer', async () => {
+    const wrong = [undefined, 'Bearer not-the-admin-token-at-all', basic('admin', 'not-the-admin-token-at-all'), `Token ${BEARER.slice(7)}`];
     const routes: Array<[method: 'get' | 'post', path: string]> = [
       ['get', '/metrics'],
       ['get', '/admin/queues'],
@@ -105,20 +111,23 @@ describe('administration: queue dashboard, metrics, email incidents (e2e)', () =
         if (method === 'post') void req.send({ resolution: 'DISMISSED' });
         const res = await req;
         expect({ path, authorization, status: res.status }).toEqual({ path, authorization, status: 401 });
-        expect(res.headers['www-authenticate']).toMatch(/^Basic realm="Rogatory administration"/);
+        expect(res.headers['www-authenticate']).toBe('Bearer realm="rogatory"');
         expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-        expect(JSON.parse(res.text)).toMatchObject({ status: 401, code: 'UNAUTHORIZED', errors: [{ field: 'Authorization' }] });
+        expect(JSON.parse(res.text)).toMatchObject({ status: 401, code: 'UNAUTHENTICATED', errors: [{ field: 'Authorization' }] });
       }
+      const req = http()[method](path).set('Authorization', OFFICER);
+      if (method === 'post') void req.send({ resolution: 'DISMISSED' });
+      const res = await req;
+      expect({ path, status: res.status, code: JSON.parse(res.text).code }).toEqual({ path, status: 403, code: 'FORBIDDEN' });
     }
   });
 
-  it('serves the queue dashboard with HTTP Basic (any user, the token as password), listing the three queues', async () => {
-    const page = await http().get('/admin/queues').set('Authorization', basic('anyone', TEST_ADMIN_TOKEN)).expect(200);
+  it("serves the queue dashboard with an administrator's bearer token, listing the three queues", async () => {
+    const page = await http().get('/admin/queues').set('Authorization', BEARER).expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.text).toContain('<title>Rogatory queues</title>');
-    const queues = await http().get('/admin/queues/api/queues').set('Authorization', basic('', TEST_ADMIN_TOKEN)).expect(200);
+    const queues = await http().get('/admin/queues/api/queues').set('Authorization', BEARER).expect(200);
     expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['deadlines', 'maintenance', 'outbox']);
-    await http().get('/admin/queues/api/queues').set('Authorization', BEARER).expect(200);
   });
 
   it('leaves the API as it was: OpenAPI at /docs, the JSON body limit and problem+json errors', async () => {
@@ -129,11 +138,12 @@ describe('administration: queue dashboard, metrics, email incidents (e2e)', () =
     );
     const big = await http()
       .post('/api/v1/requests')
+      .set('Authorization', OFFICER)
       .set('content-type', 'application/json')
       .send(JSON.stringify({ subject: 'x'.repeat(150_000) }))
       .expect(413);
     expect(big.headers['content-type']).toMatch(/^application\/problem\+json/);
-    const missing = await http().get(`/api/v1/requests/${randomUUID()}`).expect(404);
+    const missing = await http().get(`/api/v1/requests/${randomUUID()}`).set('Authorization', OFFICER).expect(404);
     expect(missing.body.code).toBe('NOT_FOUND');
   });
 

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IncidentService, ValidationFailedError } from '@rogatory/domain';
-import { AdminGuard } from '../common/admin.guard';
+import { Roles } from '../auth/access.decorators';
 import { IncidentListView, IncidentResolutionView, IncidentView, ResolveIncidentDto } from './incident.dtos';
 
 const PROBLEM = { description: 'application/problem+json naming the field and the reason' };
@@ -13,7 +13,7 @@ const UNAUTHORIZED = { status: 401, description: 'application/problem+json; no o
  */
 @ApiTags('administration')
 @ApiBearerAuth()
-@UseGuards(AdminGuard)
+@Roles('ADMINISTRATOR')
 @Controller('api/v1/admin/incidents')
 export class IncidentsController {
   constructor(private readonly incidents: IncidentService) {}

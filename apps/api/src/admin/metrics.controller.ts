@@ -1,8 +1,8 @@
-import { Controller, Get, Header, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { MetricsService, type MetricsSnapshot } from '@rogatory/domain';
 import type { Response } from 'express';
-import { AdminGuard } from '../common/admin.guard';
+import { Roles } from '../auth/access.decorators';
 import { PrometheusRegistry } from './prometheus.registry';
 
 const UNAUTHORIZED = { status: 401, description: 'application/problem+json; no or wrong administrator token (WWW-Authenticate: Basic)' };
@@ -10,7 +10,7 @@ const UNAUTHORIZED = { status: 401, description: 'application/problem+json; no o
 /** Operational figures, for Prometheus and for people. Administrator token required. */
 @ApiTags('administration')
 @ApiBearerAuth()
-@UseGuards(AdminGuard)
+@Roles('ADMINISTRATOR')
 @Controller()
 export class MetricsController {
   constructor(

@@ -3,39 +3,48 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { INestApplication } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
-import { AppConfig, QueueName } from '@rogatory/domain';
+import { DomainError, QueueName, TokenService } from '@rogatory/domain';
 import type { Queue } from 'bullmq';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { AdminGuard } from '../common/admin.guard';
 
 /** Where the queue dashboard is served. */
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
 /**
- * Express middleware letting through only administrators (AdminGuard.allows: Bearer token, or HTTP Basic
- * with any user and the token as the password). Anything else is 401 problem+json with
- * `WWW-Authenticate: Basic`, so that a browser asks for the credentials.
+ * Express middleware letting through only administrators: a bearer token (TokenService) of a user of
+ * role ADMINISTRATOR. No token or a bad one: 401 problem+json; another role: 403.
  */
-export function requireAdmin(config: AppConfig): RequestHandler {
+export function requireAdmin(tokens: TokenService): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (AdminGuard.allows(req, config)) return next();
-    const detail = config.adminToken === null ? 'administration is disabled: ADMIN_TOKEN is not set' : 'administrator credentials required';
-    res
-      .status(401)
-      .setHeader('WWW-Authenticate', 'Basic realm="Rogatory administration", charset="UTF-8"')
-      .type('application/problem+json')
-      .send(
-        JSON.stringify({
-          type: 'https://rogatory.example.org/problems/unauthorized',
-          title: 'Unauthorized',
-          status: 401,
-          detail,
-          instance: req.originalUrl,
-          code: 'UNAUTHORIZED',
-          errors: [{ field: 'Authorization', reason: 'must be "Bearer <ADMIN_TOKEN>" or Basic with ADMIN_TOKEN as the password' }],
-        }),
-      );
+    tokens
+      .authenticate(req.headers.authorization)
+      .then((user) => {
+        if (user.role === 'ADMINISTRATOR') return next();
+        problem(res, req, 403, 'FORBIDDEN', 'the queue dashboard is open to administrators only');
+      })
+      .catch((err: unknown) => {
+        if (err instanceof DomainError) return problem(res, req, 401, err.code, err.message);
+        next(err);
+      });
   };
+}
+
+function problem(res: Response, req: Request, status: number, code: string, detail: string): void {
+  if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="rogatory"');
+  res
+    .status(status)
+    .type('application/problem+json')
+    .send(
+      JSON.stringify({
+        type: `https://rogatory.example.org/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+        title: status === 401 ? 'Unauthorized' : 'Forbidden',
+        status,
+        detail,
+        instance: req.originalUrl,
+        code,
+        errors: [{ field: 'Authorization', reason: detail }],
+      }),
+    );
 }
 
 /**
@@ -44,12 +53,11 @@ export function requireAdmin(config: AppConfig): RequestHandler {
  * Call before `app.init()`/`listen()` so it comes before Nest's routes.
  */
 export function mountQueueDashboard(app: INestApplication): void {
-  const config = app.get(AppConfig);
   const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({
     queues: Object.values(QueueName).map((name) => new BullMQAdapter(app.get<Queue>(getQueueToken(name), { strict: false }))),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Rogatory queues' } },
   });
-  app.use(QUEUE_DASHBOARD_PATH, requireAdmin(config), serverAdapter.getRouter() as RequestHandler);
+  app.use(QUEUE_DASHBOARD_PATH, requireAdmin(app.get(TokenService)), serverAdapter.getRouter() as RequestHandler);
 }

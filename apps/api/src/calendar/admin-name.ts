@@ -1,13 +1,8 @@
 import type { Request } from 'express';
+import { principalOf } from '../auth/access.decorators';
 
-/**
- * Who an administrator's change is recorded as: `administrator` plus the `X-Administrator-Name` header
- * when it is a short single line (issue 4 replaces this by the token's subject).
- */
+/** Who an administrator's change is recorded as: `administrator <login>` of the signed-in user. */
 export function administratorName(req: Request): string {
-  const name = req.headers['x-administrator-name'];
-
-  return typeof name === 'string' && name.trim() && name.length <= 100 && !/[\u0000-\u001f\u007f]/.test(name)
-    ? `administrator ${name.trim()}`
-    : 'administrator';
+  const p = principalOf(req);
+  return p ? `administrator ${p.login}` : 'administrator';
 }

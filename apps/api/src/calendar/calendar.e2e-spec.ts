@@ -1,8 +1,8 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { DeadlineRunner, ManualClock } from '@rogatory/domain';
-import { TEST_ADMIN_TOKEN, type TestEnvironment } from '@rogatory/domain/testing';
+import { type TestEnvironment } from '@rogatory/domain/testing';
 import request from 'supertest';
-import { startApiTestApp, stopApiTestApp, type ApiTestApp } from '../testing/api-test-app';
+import { loginOf, startApiTestApp, stopApiTestApp, type ApiTestApp } from '../testing/api-test-app';
 
 /**
  * Administrators' holiday table and per-network deadline policies, through the API over real PostgreSQL
@@ -15,42 +15,55 @@ describe('holidays and deadline policies (e2e)', () => {
   let worker: INestApplicationContext;
   // Wednesday 3 June 2026, 10:00 in Malé (UTC+5).
   const clock = new ManualClock(new Date('2026-06-03T05:00:00Z'));
-  const auth = `Bearer ${TEST_ADMIN_TOKEN}`;
-  const TH = { role: 'CENTRAL_AUTHORITY', state: 'TH', name: 'Officer Somchai' };
+  const TH = { role: 'CENTRAL_AUTHORITY', state: 'TH' };
+  const MV = { role: 'CENTRAL_AUTHORITY', state: 'MV' };
+  /** Authorization header of the seeded administrator; `tokens[login]` the headers of the other users. */
+  let auth: string;
+  const tokens: Record<string, { Authorization: string }> = {};
 
   beforeAll(async () => {
     app = await startApiTestApp('calendar', { clock });
     ({ env, api } = app);
     worker = app.worker!;
+    for (const login of ['admin', 'officer.th', 'officer.mv']) tokens[login] = await app.auth(login);
+    auth = tokens.admin.Authorization;
   }, 60_000);
 
   afterAll(() => stopApiTestApp(app));
 
   const http = () => request(api.getHttpServer());
+  /** GET as `login` (default Thailand's officer, a party to every request of this suite). */
+  const get = (url: string, login = 'officer.th') => http().get(url).set(tokens[login]);
+  /** Creates a request as Thailand's officer (the requesting State). */
+  const create = (body: object) => http().post('/api/v1/requests').set(tokens['officer.th']).send(body);
+  /** POSTs an event as its `actor` (the seeded user acting as it; the actor itself is not sent). */
+  const post = (id: string, etag: string, event: { actor: { role: string; state?: string | null }; [k: string]: unknown }) => {
+    const { actor, ...rest } = event;
+    return http().post(`/api/v1/requests/${id}/events`).set(tokens[loginOf(actor)]).set('If-Match', etag).send(rest);
+  };
 
   /** A SEAJust request from Thailand to the Maldives, transmitted now; returns its id and acknowledgement deadline. */
   async function transmitted(reference: string) {
-    const c = await http()
-      .post('/api/v1/requests')
-      .send({ reference, network: 'SEAJUST', requestingState: 'TH', requestedState: 'MV', requestType: 'MLA', urgent: false })
-      .expect(201);
-    await http()
-      .post(`/api/v1/requests/${c.body.id}/events`)
-      .set('If-Match', c.headers.etag)
-      .send({ type: 'requestTransmitted', actor: TH, channel: 'CENTRAL_AUTHORITY' })
-      .expect(201);
-    const got = await http().get(`/api/v1/requests/${c.body.id}`).expect(200);
+    const c = await create({ reference, network: 'SEAJUST', requestingState: 'TH', requestedState: 'MV', requestType: 'MLA', urgent: false }).expect(201);
+    await post(c.body.id, c.headers.etag, { type: 'requestTransmitted', actor: TH, channel: 'CENTRAL_AUTHORITY' }).expect(201);
+    const got = await get(`/api/v1/requests/${c.body.id}`).expect(200);
     return { id: c.body.id as string, ack: got.body.openDeadlines.find((d: { step: string }) => d.step === 'ACKNOWLEDGEMENT') };
   }
 
-  it('refuses changes without the administrator token, and names every bad field of a policy change', async () => {
-    await http().post('/api/v1/networks/SEAJUST/deadline-policy/versions').send({ note: 'x' }).expect(401);
+  it("refuses changes without an administrator's token, and names every bad field of a policy change", async () => {
+    const none = await http().post('/api/v1/networks/SEAJUST/deadline-policy/versions').send({ note: 'x' }).expect(401);
+    expect(none.headers['www-authenticate']).toBe('Bearer realm="rogatory"');
+    expect(none.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(none.body.code).toBe('UNAUTHENTICATED');
     await http()
       .post('/api/v1/networks/SEAJUST/deadline-policy/versions')
       .set('Authorization', 'Bearer wrong-token-0123456789')
       .send({ note: 'x' })
       .expect(401);
     await http().post('/api/v1/states/MV/holidays').send({ date: '2026-06-04', name: 'Eid' }).expect(401);
+    const officer = await http().post('/api/v1/states/MV/holidays').set(tokens['officer.mv']).send({ date: '2026-06-04', name: 'Eid' }).expect(403);
+    expect(officer.body.code).toBe('FORBIDDEN');
+    expect(await env.sql(`select count(*)::int as n from state_holiday`)).toEqual([{ n: 0 }]);
     const bad = await http()
       .post('/api/v1/networks/SEAJUST/deadline-policy/versions')
       .set('Authorization', auth)
@@ -79,10 +92,9 @@ describe('holidays and deadline policies (e2e)', () => {
     const res = await http()
       .post('/api/v1/networks/SEAJUST/deadline-policy/versions')
       .set('Authorization', auth)
-      .set('X-Administrator-Name', 'Ms Lim')
       .send({ note: 'Plenary decision: acknowledge within 2 business days', steps: { ACKNOWLEDGEMENT: { due: { businessDays: 2 } } } })
       .expect(201);
-    expect(res.body.version).toMatchObject({ network: 'SEAJUST', version: 1, createdBy: 'administrator Ms Lim', createdAt: '2026-06-03T05:00:00.000Z' });
+    expect(res.body.version).toMatchObject({ network: 'SEAJUST', version: 1, createdBy: 'administrator admin', createdAt: '2026-06-03T05:00:00.000Z' });
     expect(res.body.version.policy.steps.ACKNOWLEDGEMENT).toEqual({
       owedBy: 'REQUESTED',
       due: { businessDays: 2 },
@@ -97,7 +109,7 @@ describe('holidays and deadline policies (e2e)', () => {
     // Issue 3: 2 business days after Wednesday 3 June 2026 in the Maldives is Sunday 7 June, 09:00 Indian/Maldives.
     const after = await transmitted('SEA/MV/2');
     expect([after.ack.dueOn, after.ack.dueAt, after.ack.policyVersion]).toEqual(['2026-06-07', '2026-06-07T04:00:00.000Z', 1]);
-    const kept = await http().get(`/api/v1/requests/${before.id}`).expect(200);
+    const kept = await get(`/api/v1/requests/${before.id}`).expect(200);
     expect(kept.body.openDeadlines[0]).toMatchObject({ dueOn: '2026-06-10', policyVersion: 0 });
   });
 
@@ -115,17 +127,17 @@ describe('holidays and deadline policies (e2e)', () => {
       ['SEA/MV/1', '2026-06-10', '2026-06-11'],
       ['SEA/MV/2', '2026-06-07', '2026-06-08'],
     ]);
-    const got = await http().get(`/api/v1/requests/${id}`).expect(200);
+    const got = await get(`/api/v1/requests/${id}`).expect(200);
     expect(got.body.openDeadlines[0]).toMatchObject({
       step: 'ACKNOWLEDGEMENT',
       dueOn: '2026-06-08',
       dueAt: '2026-06-08T04:00:00.000Z',
       nextFireAt: '2026-06-08T04:00:00.000Z',
     });
-    const history = await http().get(`/api/v1/requests/${id}/events`).expect(200);
+    const history = await get(`/api/v1/requests/${id}/events`).expect(200);
     expect(history.body.at(-1)).toMatchObject({
       type: 'deadlineRecomputed',
-      actor: { role: 'ADMINISTRATOR', state: null, name: 'administrator' },
+      actor: { role: 'ADMINISTRATOR', state: null, name: 'administrator admin' },
       fromState: 'awaitingAcknowledgement',
       toState: 'awaitingAcknowledgement',
       payload: {
@@ -135,7 +147,7 @@ describe('holidays and deadline policies (e2e)', () => {
         reason: 'holiday 2026-06-04 (Eid al-Adha (announced)) added to the calendar of MV',
       },
     });
-    const list = await http().get('/api/v1/states/MV/holidays?year=2026').expect(200);
+    const list = await get('/api/v1/states/MV/holidays?year=2026', 'officer.mv').expect(200);
     expect(list.body).toMatchObject({ state: 'MV', weekend: ['FRI', 'SAT'], coveredByDateHolidays: false });
     expect(list.body.holidays).toEqual([expect.objectContaining({ date: '2026-06-04', name: 'Eid al-Adha (announced)', source: 'ADMINISTRATOR' })]);
     await http().post('/api/v1/states/MV/holidays').set('Authorization', auth).send({ date: '2026-06-04', name: 'again' }).expect(409);
@@ -185,20 +197,17 @@ describe('holidays and deadline policies (e2e)', () => {
       .send('state,date,name\nMV,2026-07-26,Independence Day\n')
       .expect(201);
     expect(again.body).toMatchObject({ added: 0, unchanged: 1 });
-    const kg = await http().get('/api/v1/states/KG/holidays?year=2026').expect(200);
+    await http().get('/api/v1/states/KG/holidays?year=2026').expect(401);
+    const kg = await get('/api/v1/states/KG/holidays?year=2026').expect(200);
     expect(kg.body.holidays).toEqual([expect.objectContaining({ date: '2026-08-31', name: 'Independence Day, Kyrgyz Republic', source: 'ADMINISTRATOR' })]);
   });
 
   describe('under concurrency', () => {
     const created = async (reference: string) => {
-      const c = await http()
-        .post('/api/v1/requests')
-        .send({ reference, network: 'SEAJUST', requestingState: 'TH', requestedState: 'MV', requestType: 'MLA', urgent: false })
-        .expect(201);
+      const c = await create({ reference, network: 'SEAJUST', requestingState: 'TH', requestedState: 'MV', requestType: 'MLA', urgent: false }).expect(201);
       return { id: c.body.id as string, etag: c.headers.etag as string };
     };
-    const transmit = (r: { id: string; etag: string }) =>
-      http().post(`/api/v1/requests/${r.id}/events`).set('If-Match', r.etag).send({ type: 'requestTransmitted', actor: TH, channel: 'CENTRAL_AUTHORITY' });
+    const transmit = (r: { id: string; etag: string }) => post(r.id, r.etag, { type: 'requestTransmitted', actor: TH, channel: 'CENTRAL_AUTHORITY' });
     const ackDueDates = (prefix: string) =>
       env.sql<{ due_on: string }>(
         `select to_char(d.due_on, 'YYYY-MM-DD') as due_on from deadline d join mla_request r on r.id = d.request_id
@@ -268,42 +277,30 @@ describe('holidays and deadline policies (e2e)', () => {
       .set('Authorization', auth)
       .send({ note: 'execution in 60 business days', steps: { EXECUTION: { due: { businessDays: 60 }, reminderBusinessDaysBefore: 10 } } })
       .expect(201);
-    const MV = { role: 'CENTRAL_AUTHORITY', state: 'MV', name: 'Officer Aishath' };
     const run = async (reference: string, transmission: object) => {
-      const c = await http()
-        .post('/api/v1/requests')
-        .send({ reference, network: 'SEAJUST', requestingState: 'TH', requestedState: 'MV', requestType: 'MLA', urgent: false })
-        .expect(201);
+      const c = await create({ reference, network: 'SEAJUST', requestingState: 'TH', requestedState: 'MV', requestType: 'MLA', urgent: false }).expect(201);
       let etag = c.headers.etag as string;
       for (const event of [
         { type: 'requestTransmitted', actor: TH, channel: 'CENTRAL_AUTHORITY', ...transmission },
         { type: 'receiptAcknowledged', actor: MV },
         { type: 'requestAccepted', actor: MV },
       ]) {
-        const res = await http().post(`/api/v1/requests/${c.body.id}/events`).set('If-Match', etag).send(event).expect(201);
+        const res = await post(c.body.id, etag, event).expect(201);
         etag = res.headers.etag;
       }
       return { id: c.body.id as string, etag };
     };
     const execution = async (id: string) =>
-      (await http().get(`/api/v1/requests/${id}`).expect(200)).body.openDeadlines.find((d: { step: string }) => d.step === 'EXECUTION');
+      (await get(`/api/v1/requests/${id}`).expect(200)).body.openDeadlines.find((d: { step: string }) => d.step === 'EXECUTION');
 
     const suggested = await run('SUGGESTED/1', { suggestedDeadline: { date: '2027-03-31', reasons: 'the trial opens in April 2027' } });
     expect((await execution(suggested.id)).dueOn).toBe('2027-03-31');
 
     const paused = await run('PAUSED/1', {});
     const before = (await execution(paused.id)).dueOn;
-    const res = await http()
-      .post(`/api/v1/requests/${paused.id}/events`)
-      .set('If-Match', paused.etag)
-      .send({ type: 'additionalInformationRequested', actor: MV })
-      .expect(201);
+    const res = await post(paused.id, paused.etag, { type: 'additionalInformationRequested', actor: MV }).expect(201);
     clock.set(new Date('2026-10-31T05:00:00Z')); // 30 calendar days later
-    await http()
-      .post(`/api/v1/requests/${paused.id}/events`)
-      .set('If-Match', res.headers.etag)
-      .send({ type: 'additionalInformationProvided', actor: TH })
-      .expect(201);
+    await post(paused.id, res.headers.etag, { type: 'additionalInformationProvided', actor: TH }).expect(201);
     const extended = (await execution(paused.id)).dueOn;
     expect(extended > before).toBe(true);
 

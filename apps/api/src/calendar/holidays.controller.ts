@@ -1,8 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, SetMetadata, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HolidayService, ValidationFailedError, type HolidayChangeResult, type HolidayView } from '@rogatory/domain';
 import type { Request } from 'express';
-import { AdminGuard } from '../common/admin.guard';
+import { ANY_ROLE, Roles } from '../auth/access.decorators';
 import { ACCEPTS_CSV } from '../common/json-body.guard';
 import { administratorName } from './admin-name';
 
@@ -22,6 +22,7 @@ export class HolidaysController {
    * State. 400 for a bad year, 404 for an unknown State.
    */
   @Get('states/:state/holidays')
+  @Roles(...ANY_ROLE)
   @ApiOperation({ summary: "A State's days off in a year: date-holidays' and the administrators'" })
   @ApiOkResponse({ description: '{ state, year, weekend, coveredByDateHolidays, holidays }' })
   @ApiResponse({ status: 400, description: 'application/problem+json' })
@@ -38,7 +39,7 @@ export class HolidaysController {
    * 400 naming the field, 401 without the token, 404 unknown State, 409 the date is already there.
    */
   @Post('states/:state/holidays')
-  @UseGuards(AdminGuard)
+  @Roles('ADMINISTRATOR')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Add a holiday to a State (administrator); recomputes its open deadlines' })
   @ApiBody({
@@ -51,7 +52,7 @@ export class HolidaysController {
 
   /** DELETE /api/v1/states/:state/holidays/:date (administrator): removes an administrator's holiday → 200 as for POST; 404 when not in the table. */
   @Delete('states/:state/holidays/:date')
-  @UseGuards(AdminGuard)
+  @Roles('ADMINISTRATOR')
   @ApiBearerAuth()
   @ApiOperation({ summary: "Remove an administrator's holiday (administrator); recomputes the open deadlines" })
   async remove(@Param('state') state: string, @Param('date') date: string, @Req() req: Request): Promise<HolidayChangeResult> {
@@ -64,7 +65,7 @@ export class HolidaysController {
    */
   @Post('holidays/import')
   @HttpCode(201)
-  @UseGuards(AdminGuard)
+  @Roles('ADMINISTRATOR')
   @SetMetadata(ACCEPTS_CSV, true)
   @ApiBearerAuth()
   @ApiConsumes('text/csv')

@@ -1,14 +1,14 @@
-import { Body, Controller, Get, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DeadlinePolicyService, type PolicyVersionView } from '@rogatory/domain';
 import type { Request } from 'express';
-import { AdminGuard } from '../common/admin.guard';
+import { Roles } from '../auth/access.decorators';
 import { administratorName } from './admin-name';
 
 /** Deadline policies per network (DOMAIN.md §4), versioned; administrators only. */
 @ApiTags('policies')
 @ApiBearerAuth()
-@UseGuards(AdminGuard)
+@Roles('ADMINISTRATOR')
 @Controller('api/v1/networks/:network/deadline-policy')
 export class PoliciesController {
   constructor(private readonly policies: DeadlinePolicyService) {}

@@ -9,6 +9,8 @@ const STATUS: Record<DomainErrorCode, number> = {
   CONFLICT: 409,
   EVENT_NOT_ALLOWED: 422,
   UNKNOWN_MACHINE_VERSION: 500,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
 };
 
 const TITLES: Record<number, string> = {
@@ -21,6 +23,7 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   428: 'Precondition Required',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
 };
 
@@ -56,6 +59,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error(
         `${req.method} ${req.route?.path ?? req.path}: ${err instanceof Error ? `${err.name}\n${(err.stack ?? '').split('\n').slice(1, 8).join('\n')}` : typeof err}`,
       );
+    if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="rogatory"');
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 

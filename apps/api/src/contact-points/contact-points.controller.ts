@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, Put, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { NotificationModeService, ValidationFailedError } from '@rogatory/domain';
 import { NETWORK_CODES } from '@rogatory/workflow';
-import { AdminGuard } from '../common/admin.guard';
+import { Roles } from '../auth/access.decorators';
 import { ContactPointListView, ContactPointView, NotificationModeDto } from './contact-point.dtos';
 
 const PROBLEM = { description: 'application/problem+json naming the field and the reason' };
@@ -14,7 +14,7 @@ const UNAUTHORIZED = { status: 401, description: 'application/problem+json; no o
  */
 @ApiTags('contact points')
 @ApiBearerAuth()
-@UseGuards(AdminGuard)
+@Roles('ADMINISTRATOR')
 @Controller('api/v1/contact-points')
 export class ContactPointsController {
   constructor(private readonly modes: NotificationModeService) {}

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { TEST_ADMIN_TOKEN, type TestEnvironment } from '@rogatory/domain/testing';
+import { type TestEnvironment } from '@rogatory/domain/testing';
 import request from 'supertest';
 import { startApiTestApp, stopApiTestApp, type ApiTestApp } from '../testing/api-test-app';
 
@@ -8,10 +8,14 @@ describe('API /api/v1/contact-points (e2e)', () => {
   let app: ApiTestApp | undefined;
   let env: TestEnvironment;
   let api: INestApplication;
-  const ADMIN = { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+  /** Authorization headers of the seeded administrator, and of a contact point (not an administrator). */
+  let ADMIN: { Authorization: string };
+  let CONTACT_POINT: { Authorization: string };
 
   beforeAll(async () => {
     ({ env, api } = app = await startApiTestApp('api_contact_points', { withWorker: false }));
+    ADMIN = await app.auth('admin');
+    CONTACT_POINT = await app.auth('cp1.sn.wacap');
   }, 60_000);
 
   afterAll(() => stopApiTestApp(app));
@@ -71,17 +75,23 @@ describe('API /api/v1/contact-points (e2e)', () => {
     expect(row.notification_mode).toBe('EACH');
   });
 
-  it('answers 404 for an unknown contact point, and 401 without the administrator token', async () => {
+  it('answers 404 for an unknown contact point, 401 without a valid token and 403 to another role than administrator', async () => {
     for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
       const res = await http().put(`/api/v1/contact-points/${id}/notification-mode`).set(ADMIN).send({ mode: 'EACH' }).expect(404);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.body).toMatchObject({ status: 404, code: 'NOT_FOUND', detail: `contact point ${id} not found` });
     }
-    await http().get('/api/v1/contact-points').expect(401);
+    const none = await http().get('/api/v1/contact-points').expect(401);
+    expect(none.headers['www-authenticate']).toBe('Bearer realm="rogatory"');
+    expect(none.body.code).toBe('UNAUTHENTICATED');
     await http().get('/api/v1/contact-points').set({ Authorization: 'Bearer wrong-token-0123456789' }).expect(401);
     const [cp] = (await http().get('/api/v1/contact-points?state=SN').set(ADMIN).expect(200)).body.items;
     const denied = await http().put(`/api/v1/contact-points/${cp.id}/notification-mode`).send({ mode: 'DAILY_DIGEST' }).expect(401);
     expect(denied.headers['content-type']).toMatch(/^application\/problem\+json/);
+    // its own entry included: a contact point does not set notification modes
+    const forbidden = await http().put(`/api/v1/contact-points/${cp.id}/notification-mode`).set(CONTACT_POINT).send({ mode: 'DAILY_DIGEST' }).expect(403);
+    expect(forbidden.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(forbidden.body.code).toBe('FORBIDDEN');
     const [row] = await env.sql<{ notification_mode: string }>(`select notification_mode from contact_point where id = $1`, [cp.id]);
     expect(row.notification_mode).toBe('EACH');
   });

@@ -1,3 +1,4 @@
+import { Public } from '../auth/access.decorators';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Controller, Get } from '@nestjs/common';
@@ -7,6 +8,7 @@ import { QueueName } from '@rogatory/domain';
 import { Queue } from 'bullmq';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

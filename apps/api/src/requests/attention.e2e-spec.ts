@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { ManualClock } from '@rogatory/domain';
 import { type TestEnvironment } from '@rogatory/domain/testing';
 import request from 'supertest';
-import { startApiTestApp, stopApiTestApp, type ApiTestApp } from '../testing/api-test-app';
+import { loginOf, startApiTestApp, stopApiTestApp, type ApiTestApp } from '../testing/api-test-app';
 
 /**
  * Requests stored by machine version 1 as the API shows them after an upgrade to version 2 (UNTOC art.
@@ -14,24 +14,31 @@ describe('API /api/v1/requests: machine versions and flagged requests (e2e)', ()
   let env: TestEnvironment;
   let api: INestApplication;
   const clock = new ManualClock(new Date('2026-11-02T10:00:00Z'));
-  const NG = { role: 'CENTRAL_AUTHORITY', state: 'NG', name: 'Officer Adaeze' };
-  const GH = { role: 'CENTRAL_AUTHORITY', state: 'GH', name: 'Officer Kofi' };
+  const NG = { role: 'CENTRAL_AUTHORITY', state: 'NG' };
+  const GH = { role: 'CENTRAL_AUTHORITY', state: 'GH' };
+  const tokens: Record<string, { Authorization: string }> = {};
 
   beforeAll(async () => {
     ({ env, api } = app = await startApiTestApp('api_attention', { clock, withWorker: false }));
+    for (const login of ['officer.ng', 'officer.gh']) tokens[login] = await app.auth(login);
   }, 60_000);
 
   afterAll(() => stopApiTestApp(app));
 
   const http = () => request(api.getHttpServer());
-  const post = (id: string, version: number, event: object) => http().post(`/api/v1/requests/${id}/events`).set('If-Match', `"${version}"`).send(event);
+  /** GET as `login` (default Nigeria's officer, the requesting State of every request here). */
+  const get = (url: string, login = 'officer.ng') => http().get(url).set(tokens[login]);
+  /** Creates a request as Nigeria's officer. */
+  const create = (body: object) => http().post('/api/v1/requests').set(tokens['officer.ng']).send(body);
+  /** POSTs an event as its `actor` (the seeded user acting as it; the actor itself is not sent). */
+  const post = (id: string, version: number, event: { actor: { role: string; state?: string | null }; [k: string]: unknown }) => {
+    const { actor, ...rest } = event;
+    return http().post(`/api/v1/requests/${id}/events`).set(tokens[loginOf(actor)]).set('If-Match', `"${version}"`).send(rest);
+  };
 
   /** A request under assessment, then stored back as machine version 1 wrote it (no consultation fields). */
   async function storedByVersion1(reference: string, value?: string): Promise<string> {
-    const res = await http()
-      .post('/api/v1/requests')
-      .send({ reference, network: 'WACAP', requestingState: 'NG', requestedState: 'GH', requestType: 'MLA', urgent: false })
-      .expect(201);
+    const res = await create({ reference, network: 'WACAP', requestingState: 'NG', requestedState: 'GH', requestType: 'MLA', urgent: false }).expect(201);
     await post(res.body.id, 1, { type: 'requestTransmitted', actor: NG, channel: 'CENTRAL_AUTHORITY' }).expect(201);
     await post(res.body.id, 2, { type: 'receiptAcknowledged', actor: GH }).expect(201);
     await env.sql(
@@ -47,7 +54,7 @@ describe('API /api/v1/requests: machine versions and flagged requests (e2e)', ()
 
   it('shows a version 1 request placed in version 2 and migrates it with its next event', async () => {
     const id = await storedByVersion1('V1/PLACED');
-    const got = await http().get(`/api/v1/requests/${id}`).expect(200);
+    const got = await get(`/api/v1/requests/${id}`).expect(200);
     expect(got.body).toMatchObject({ state: 'underAssessment', machineVersion: 1, attention: null, consultation: null });
     // the events of version 2: no refusal before a consultation (UNTOC art. 18(26))
     expect(got.body.allowedEvents.requestedCentralAuthority).toEqual([
@@ -68,7 +75,7 @@ describe('API /api/v1/requests: machine versions and flagged requests (e2e)', ()
 
   it('refuses every event of a request it cannot place with 409, shows why, and lists it with attention=true', async () => {
     const id = await storedByVersion1('V1/UNPLACEABLE', 'underReview');
-    const before = await http().get(`/api/v1/requests/${id}`).expect(200);
+    const before = await get(`/api/v1/requests/${id}`).expect(200);
     for (const event of [
       { type: 'requestAccepted', actor: GH },
       { type: 'requestWithdrawn', actor: NG },
@@ -80,7 +87,7 @@ describe('API /api/v1/requests: machine versions and flagged requests (e2e)', ()
         detail: expect.stringMatching(/^request V1\/UNPLACEABLE is flagged for an administrator: .*state "underReview" is not a state of machine version 1$/),
       });
     }
-    const got = await http().get(`/api/v1/requests/${id}`).expect(200);
+    const got = await get(`/api/v1/requests/${id}`).expect(200);
     expect(got.body).toMatchObject({
       state: 'underReview',
       machineVersion: 1,
@@ -88,21 +95,25 @@ describe('API /api/v1/requests: machine versions and flagged requests (e2e)', ()
       attentionSince: '2026-11-02T10:00:00.000Z',
     });
     expect(Object.values(got.body.allowedEvents)).toEqual([[], [], [], []]);
-    const flagged = await http().get('/api/v1/requests?attention=true').expect(200);
+    const flagged = await get('/api/v1/requests?attention=true').expect(200);
     expect(flagged.body.items.map((r: { reference: string; attention: string }) => [r.reference, r.attention !== null])).toEqual([['V1/UNPLACEABLE', true]]);
-    expect((await http().get('/api/v1/requests?attention=false').expect(200)).body.items.map((r: { reference: string }) => r.reference)).toEqual(['V1/PLACED']);
-    const bad = await http().get('/api/v1/requests?attention=yes').expect(400);
+    expect((await get('/api/v1/requests?attention=false').expect(200)).body.items.map((r: { reference: string }) => r.reference)).toEqual(['V1/PLACED']);
+    const bad = await get('/api/v1/requests?attention=yes').expect(400);
     expect(bad.body.errors).toEqual([{ field: 'attention', reason: 'must be true or false' }]);
   });
 
   it('a current-version snapshot altered in the database is flagged at its next event, never answered with a 500', async () => {
-    const res = await http()
-      .post('/api/v1/requests')
-      .send({ reference: 'V2/ALTERED', network: 'WACAP', requestingState: 'NG', requestedState: 'GH', requestType: 'MLA', urgent: false })
-      .expect(201);
+    const res = await create({
+      reference: 'V2/ALTERED',
+      network: 'WACAP',
+      requestingState: 'NG',
+      requestedState: 'GH',
+      requestType: 'MLA',
+      urgent: false,
+    }).expect(201);
     const id = res.body.id as string;
     await env.sql(`update mla_request set snapshot = jsonb_set(snapshot, '{value}', '"nonsense"') where id = $1`, [id]);
-    const got = await http().get(`/api/v1/requests/${id}`).expect(200);
+    const got = await get(`/api/v1/requests/${id}`).expect(200);
     expect(got.body.allowedEvents.requestingCentralAuthority).toEqual([]);
     const refused = await post(id, 1, { type: 'requestTransmitted', actor: NG, channel: 'CENTRAL_AUTHORITY' }).expect(409);
     expect(refused.body.detail).toContain('flagged for an administrator: snapshot cannot be placed in machine version 2');
@@ -112,7 +123,7 @@ describe('API /api/v1/requests: machine versions and flagged requests (e2e)', ()
     );
     expect(row.attention).toContain('snapshot cannot be placed');
     expect(row.events).toBe(0); // the event itself wrote nothing; only the flag was recorded
-    const listed = await http().get('/api/v1/requests?attention=true').expect(200);
+    const listed = await get('/api/v1/requests?attention=true').expect(200);
     expect(listed.body.items.map((i: { reference: string }) => i.reference)).toContain('V2/ALTERED');
   });
 });

@@ -8,7 +8,6 @@ import {
   OFFENCES,
   REFUSAL_GROUNDS,
   REQUEST_TYPES,
-  ROLES,
   USER_EVENT_TYPES_FOR_DOCS,
 } from './request-codes';
 
@@ -24,13 +23,11 @@ export class CreateRequestDto {
   @ApiPropertyOptional({ enum: OFFENCES, isArray: true }) offences?: string[];
   @ApiPropertyOptional({ enum: MEASURES, isArray: true, description: 'Measures of assistance, UNTOC art. 18(3)' }) measures?: string[];
   @ApiPropertyOptional({ maxLength: 500, nullable: true, description: 'Short subject line; no facts of the case' }) subject?: string | null;
-}
-
-export class ActorDto {
-  @ApiProperty({ enum: ROLES.filter((r) => r !== 'SYSTEM') }) role!: string;
-  @ApiPropertyOptional({ example: 'GH', nullable: true, description: 'State the actor acts for; required for CENTRAL_AUTHORITY and CONTACT_POINT' }) state?:
-    string | null;
-  @ApiPropertyOptional({ maxLength: 200 }) name?: string;
+  @ApiPropertyOptional({ description: 'The requesting State requires confidentiality (UNTOC art. 18(20)); default false' }) confidential?: boolean;
+  @ApiPropertyOptional({ maxLength: 20000, nullable: true, description: 'Summary of the facts (18(15)); encrypted at rest, never in emails or logs' })
+  factsSummary?: string | null;
+  @ApiPropertyOptional({ description: 'Persons concerned (18(15)): [{ name, nationality, location }], at most 100; encrypted at rest', isArray: true })
+  personsConcerned?: Array<{ name: string; nationality?: string; location?: string }>;
 }
 
 export class SuggestedDeadlineDto {
@@ -38,13 +35,9 @@ export class SuggestedDeadlineDto {
   @ApiPropertyOptional({ description: 'Reasons (UNTOC art. 18(24)); without them the date is information only' }) reasons?: string;
 }
 
-/**
- * Body of POST /api/v1/requests/{id}/events: the event type, the actor and the fields of that event. The
- * identity will come from the bearer token once authentication lands; until then the actor is in the body.
- */
+/** Body of POST /api/v1/requests/{id}/events: the event type and the fields of that event; the actor is the signed-in user. */
 export class PostEventDto {
   @ApiProperty({ enum: USER_EVENT_TYPES_FOR_DOCS }) type!: string;
-  @ApiProperty({ type: ActorDto }) actor!: ActorDto;
   @ApiPropertyOptional({ enum: CHANNELS, description: 'requestTransmitted' }) channel?: string;
   @ApiPropertyOptional({ type: SuggestedDeadlineDto, description: 'requestTransmitted' }) suggestedDeadline?: SuggestedDeadlineDto;
   @ApiPropertyOptional({ enum: REFUSAL_GROUNDS, description: 'requestRefused, UNTOC art. 18(21)' }) ground?: string;

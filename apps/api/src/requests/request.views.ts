@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { CaseEvent, Deadline, MlaRequest } from '@rogatory/domain';
+import type { CaseEvent, CaseRecord, CaseView, MlaRequest, PersonConcerned } from '@rogatory/domain';
 import { allowedEvents, type Actor, type MlaRequestSnapshot } from '@rogatory/workflow';
 
 export class DeadlineView {
@@ -32,6 +32,7 @@ export class RequestSummaryView {
   @ApiProperty({ example: 'GH' }) requestedState!: string;
   @ApiProperty({ example: 'MLA' }) requestType!: string;
   @ApiProperty() urgent!: boolean;
+  @ApiProperty({ description: 'Confidentiality required by the requesting State (UNTOC art. 18(20))' }) confidential!: boolean;
   @ApiProperty({ example: 'underAssessment' }) state!: string;
   @ApiPropertyOptional({ nullable: true }) outcome!: string | null;
   @ApiProperty({ description: 'Optimistic-lock version; send it back in If-Match' }) version!: number;
@@ -46,11 +47,27 @@ export class RequestSummaryView {
   @ApiProperty() updatedAt!: string;
 }
 
+export class PersonConcernedView {
+  @ApiProperty() name!: string;
+  @ApiPropertyOptional({ description: 'ISO 3166-1 alpha-2' }) nationality?: string;
+  @ApiPropertyOptional() location?: string;
+}
+
 export class RequestView extends RequestSummaryView {
+  @ApiProperty({
+    enum: ['FULL', 'METADATA'],
+    description:
+      'FULL for central authority officers and contact points in scope; METADATA for the secretariat and administrators: no subject, facts, persons, reasons or notes, and no offences or measures of a confidential request',
+  })
+  view!: CaseView;
   @ApiPropertyOptional({ nullable: true }) legalBasis!: string | null;
-  @ApiProperty({ type: [String] }) offences!: string[];
-  @ApiProperty({ type: [String] }) measures!: string[];
-  @ApiPropertyOptional({ nullable: true }) subject!: string | null;
+  @ApiProperty({ type: [String], description: 'Empty in a METADATA view of a confidential request' }) offences!: string[];
+  @ApiProperty({ type: [String], description: 'Empty in a METADATA view of a confidential request' }) measures!: string[];
+  @ApiPropertyOptional({ nullable: true, description: 'FULL view only' }) subject!: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'Summary of the facts (18(15)), FULL view only; encrypted at rest' }) factsSummary!: string | null;
+  @ApiPropertyOptional({ type: [PersonConcernedView], nullable: true, description: 'Persons concerned (18(15)), FULL view only; encrypted at rest' })
+  personsConcerned!: PersonConcerned[] | null;
+  @ApiProperty({ type: [String], description: 'Events you (the signed-in user) may send now, from the workflow' }) yourAllowedEvents!: string[];
   @ApiProperty({ description: 'Version of the workflow machine that wrote the stored snapshot' }) machineVersion!: number;
   @ApiPropertyOptional({ nullable: true }) channel!: string | null;
   @ApiPropertyOptional({ nullable: true }) suggestedDeadline!: { date: string; reasons?: string } | null;
@@ -89,6 +106,7 @@ export class RequestListView {
   @ApiProperty() offset!: number;
 }
 
+/** The summary of a request in a list (no contents: the same for every view). */
 export function summaryView(r: MlaRequest): RequestSummaryView {
   return {
     id: r.id,
@@ -98,6 +116,7 @@ export function summaryView(r: MlaRequest): RequestSummaryView {
     requestedState: r.requestedState,
     requestType: r.requestType,
     urgent: r.urgent,
+    confidential: r.confidential,
     state: r.state,
     outcome: r.outcome,
     version: r.version,
@@ -110,26 +129,35 @@ export function summaryView(r: MlaRequest): RequestSummaryView {
 }
 
 /**
- * The request as the API shows it. `snapshot`: the request placed in the current machine
- * (MlaRequestService.placedSnapshot), or null when it is flagged for an administrator: then no event is
- * allowed and the stored context is shown as it is.
+ * The request as the signed-in user may read it (CaseRecord from CaseAccessService). `record.snapshot`: the
+ * request placed in the current machine, or null when it is flagged for an administrator: then no event
+ * is allowed and the stored context is shown as it is. A METADATA view carries no case contents: no
+ * subject, facts, persons, reasons or consultation subject; and for a confidential request (18(20)) no
+ * offences or measures.
  */
-export function requestView(r: MlaRequest, snapshot: MlaRequestSnapshot | null, deadlines: Deadline[], now: Date): RequestView {
+export function requestView(record: CaseRecord, now: Date): RequestView {
+  const { request: r, snapshot, deadlines, view } = record;
+  const full = view === 'FULL';
+  const hideCodes = !full && r.confidential;
   const c = snapshot?.context ?? r.snapshot.context;
   const allowed = (a: Actor) => (snapshot ? allowedEvents(snapshot, a) : []);
   return {
     ...summaryView(r),
+    view,
     legalBasis: r.legalBasis,
-    offences: r.offences,
-    measures: r.measures,
-    subject: r.subject,
+    offences: hideCodes ? [] : r.offences,
+    measures: hideCodes ? [] : r.measures,
+    subject: full ? r.subject : null,
+    factsSummary: full ? record.factsSummary : null,
+    personsConcerned: full ? record.personsConcerned : null,
     machineVersion: r.machineVersion,
     channel: c.channel,
-    suggestedDeadline: c.suggestedDeadline,
-    refusal: c.refusal,
-    consultation: c.consultation ?? null,
+    suggestedDeadline: c.suggestedDeadline ? (full ? c.suggestedDeadline : { date: c.suggestedDeadline.date }) : null,
+    refusal: c.refusal ? (full ? c.refusal : { ground: hideCodes ? '' : c.refusal.ground, reasons: '', consultedOn: c.refusal.consultedOn ?? null }) : null,
+    consultation: c.consultation ? (full ? c.consultation : { openedOn: c.consultation.openedOn, subject: null }) : null,
     milestones: { ...c.milestones },
     listedForPlenary: r.listedForPlenary,
+    yourAllowedEvents: record.allowedEvents,
     allowedEvents: {
       requestingCentralAuthority: allowed({ role: 'CENTRAL_AUTHORITY', state: r.requestingState }),
       requestedCentralAuthority: allowed({ role: 'CENTRAL_AUTHORITY', state: r.requestedState }),
@@ -152,15 +180,17 @@ export function requestView(r: MlaRequest, snapshot: MlaRequestSnapshot | null, 
   };
 }
 
-export function eventView(e: CaseEvent): EventView {
+/** One event; in a METADATA view without the actor's name and the payload (reasons, notes, questions). */
+export function eventView(e: CaseEvent, view: CaseView): EventView {
+  const full = view === 'FULL';
   return {
     seq: e.seq,
     type: e.type,
-    actor: { role: e.actorRole, state: e.actorState, name: e.actorName },
+    actor: { role: e.actorRole, state: e.actorState, name: full ? e.actorName : null },
     occurredAt: e.occurredAt.toISOString(),
     occurredOn: e.occurredOn,
     inferred: e.inferred,
-    payload: e.payload,
+    payload: full ? e.payload : {},
     fromState: e.fromState,
     toState: e.toState,
     recordedAt: e.recordedAt.toISOString(),

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpException, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Clock, MlaRequestService, ValidationFailedError, type MlaRequest } from '@rogatory/domain';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CaseAccessService, Clock, ValidationFailedError, type Principal } from '@rogatory/domain';
 import { MLA_REQUEST_STATES, NETWORK_CODES } from '@rogatory/workflow';
 import type { Response } from 'express';
 import { CreateRequestDto, PostEventDto } from './request.dtos';
+import { ANY_ROLE, CurrentPrincipal, Roles } from '../auth/access.decorators';
 import { EventView, RequestListView, RequestView, eventView, requestView, summaryView } from './request.views';
 
 const PROBLEM = { description: 'application/problem+json naming the field and the reason' };
@@ -25,36 +26,44 @@ function parseIfMatch(header: string | undefined): number {
   return Number(m[1] ?? m[2]);
 }
 
+/**
+ * Requests and their events, for signed-in users. What each user sees and may do is CaseAccessService's
+ * check (scope of DOMAIN.md §1, row-level security, audit); a request outside one's scope is 404.
+ */
 @ApiTags('requests')
+@ApiBearerAuth()
+@ApiResponse({ status: 401, ...PROBLEM })
+@Roles(...ANY_ROLE)
 @Controller('api/v1/requests')
 export class RequestsController {
   constructor(
-    private readonly requests: MlaRequestService,
+    private readonly cases: CaseAccessService,
     private readonly clock: Clock,
   ) {}
 
-  private async view(r: MlaRequest): Promise<RequestView> {
-    return requestView(r, await this.requests.placedSnapshot(r), await this.requests.openDeadlines(r.id), this.clock.now());
-  }
-
   /**
-   * POST /api/v1/requests: creates an MLA request in state `draft`. 201 with the request, `Location` and
-   * `ETag` (its version). 400 problem+json naming every invalid field; 409 when the reference exists.
+   * POST /api/v1/requests: a central authority officer creates an MLA request of their State in state
+   * `draft`, with its facts and persons concerned (encrypted at rest). 201 with the request, `Location`
+   * and `ETag` (its version). 400 problem+json naming every invalid field (`requestingState` other than
+   * the officer's State); 403 for other roles; 409 when the reference exists.
    */
   @Post()
+  @Roles('CENTRAL_AUTHORITY')
   @ApiOperation({ summary: 'Create an MLA request (state draft)' })
   @ApiBody({ type: CreateRequestDto })
   @ApiResponse({ status: 201, type: RequestView })
   @ApiResponse({ status: 400, ...PROBLEM })
+  @ApiResponse({ status: 403, ...PROBLEM })
   @ApiResponse({ status: 409, ...PROBLEM })
-  async create(@Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<RequestView> {
-    const r = await this.requests.create(body);
+  async create(@CurrentPrincipal() p: Principal, @Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<RequestView> {
+    const record = await this.cases.create(p, body);
+    const r = record.request;
     res.status(201).setHeader('Location', `/api/v1/requests/${r.id}`).setHeader('ETag', `"${r.version}"`);
-    return this.view(r);
+    return requestView(record, this.clock.now());
   }
 
   /**
-   * GET /api/v1/requests: requests filtered by network, requesting/requested State (ISO codes), state,
+   * GET /api/v1/requests: the requests in the signed-in user's scope, filtered by network, requesting/requested State (ISO codes), state,
    * overdue (a deadline past its due instant) and attention (flagged for an administrator), newest first;
    * `limit` 1–500 (default 50), `offset`.
    */
@@ -69,7 +78,7 @@ export class RequestsController {
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'offset', required: false })
   @ApiOkResponse({ type: RequestListView })
-  async list(@Query() q: Record<string, unknown>): Promise<RequestListView> {
+  async list(@CurrentPrincipal() p: Principal, @Query() q: Record<string, unknown>): Promise<RequestListView> {
     const errors: Array<{ field: string; reason: string }> = [];
     const known = ['network', 'requestingState', 'requestedState', 'state', 'overdue', 'attention', 'limit', 'offset'];
     for (const k of Object.keys(q)) if (!known.includes(k)) errors.push({ field: k, reason: `is not a filter (filters: ${known.join(', ')})` });
@@ -99,7 +108,7 @@ export class RequestsController {
       if (f[k] !== undefined && !/^[A-Za-z]{2}$/.test(f[k]!)) errors.push({ field: k, reason: 'must be an ISO 3166-1 alpha-2 code' });
     }
     if (errors.length) throw new ValidationFailedError(errors);
-    const { items, total } = await this.requests.list({
+    const { items, total } = await this.cases.list(p, {
       network: f.network,
       requestingState: f.requestingState,
       requestedState: f.requestedState,
@@ -113,31 +122,38 @@ export class RequestsController {
   }
 
   /**
-   * GET /api/v1/requests/{id}: the request with its state, the events each party may send now (from the
-   * machine's snapshot.can) and its open deadlines; `ETag` is its version. 404 when unknown.
+   * GET /api/v1/requests/{id}: the request as the signed-in user may read it (`view` FULL or METADATA),
+   * its state, the events each party and the user may send now (from the machine's snapshot.can) and its
+   * open deadlines; `ETag` is its version. 404 when unknown or outside the user's scope.
    */
   @Get(':id')
   @ApiOperation({ summary: 'Get one request' })
   @ApiOkResponse({ type: RequestView })
   @ApiResponse({ status: 404, ...PROBLEM })
-  async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<RequestView> {
-    const r = await this.requests.get(id);
-    res.setHeader('ETag', `"${r.version}"`);
-    return this.view(r);
+  async get(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<RequestView> {
+    const record = await this.cases.get(p, id);
+    res.setHeader('ETag', `"${record.request.version}"`);
+    return requestView(record, this.clock.now());
   }
 
-  /** GET /api/v1/requests/{id}/events: the append-only event history, oldest first. 404 when unknown. */
+  /**
+   * GET /api/v1/requests/{id}/events: the append-only event history, oldest first; in a METADATA view
+   * without payloads and names. 404 when unknown or outside the user's scope.
+   */
   @Get(':id/events')
   @ApiOperation({ summary: 'Event history of a request' })
   @ApiOkResponse({ type: [EventView] })
   @ApiResponse({ status: 404, ...PROBLEM })
-  async history(@Param('id') id: string): Promise<EventView[]> {
-    return (await this.requests.history(id)).map(eventView);
+  async history(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<EventView[]> {
+    const { events, view } = await this.cases.history(p, id);
+    return events.map((e) => eventView(e, view));
   }
 
   /**
-   * POST /api/v1/requests/{id}/events with `If-Match: "<version>"`: records one event, in one transaction.
-   * 201 with the request after it and the event; 400 invalid body; 404 unknown request; 409 stale version
+   * POST /api/v1/requests/{id}/events with `If-Match: "<version>"`: records one event sent by the signed-in
+   * user (body `{ type, ...fields }`; the actor is the user), in one transaction with its audit entry.
+   * 201 with the request after it and the event; 400 invalid body (an `actor` field included); 404 unknown
+   * request or outside the user's scope; 409 stale version
    * (or a concurrent event won: reload and retry); 422 when the event does not apply now, naming the events
    * this actor may send; 428 without If-Match. A rejected call changes nothing.
    */
@@ -153,14 +169,15 @@ export class RequestsController {
   @ApiResponse({ status: 422, ...PROBLEM })
   @ApiResponse({ status: 428, ...PROBLEM })
   async postEvent(
+    @CurrentPrincipal() p: Principal,
     @Param('id') id: string,
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<{ request: RequestView; event: EventView }> {
     const version = parseIfMatch(ifMatch);
-    const { request, event } = await this.requests.sendEvent(id, body, version);
-    res.setHeader('ETag', `"${request.version}"`);
-    return { request: await this.view(request), event: eventView(event) };
+    const record = await this.cases.sendEvent(p, id, body, version);
+    res.setHeader('ETag', `"${record.request.version}"`);
+    return { request: requestView(record, this.clock.now()), event: eventView(record.event, record.view) };
   }
 }

@@ -31,11 +31,33 @@ export interface AppConfigValues {
   /** Sweeper period in seconds (re-enqueues due deadlines and pending emails). */
   sweepSeconds: number;
   /**
-   * Secret that administrators present (`Authorization: Bearer …`, or HTTP Basic with it as the password)
-   * for the administration routes: holidays, deadline policies, queue dashboard, metrics, incidents.
-   * Null (ADMIN_TOKEN unset): those routes answer 401. At least 16 characters.
+   * Built-in development OpenID Connect issuer (`${publicUrl}/auth/dev`): its key lives in the database,
+   * `npm run cli -- token --user LOGIN` mints tokens for the seeded users. AUTH_DEV_ISSUER=false in a
+   * deployment (then only OIDC_ISSUER's tokens are accepted).
    */
-  adminToken: string | null;
+  devIssuer: boolean;
+  /** Issuer (`iss`) of the deployment's OpenID Connect provider, or null. */
+  oidcIssuer: string | null;
+  /** JWKS URL of that provider (required with OIDC_ISSUER). */
+  oidcJwksUrl: string | null;
+  /** Audience (`aud`) every token must carry. */
+  oidcAudience: string;
+  /** Lifetime of development tokens, in seconds. */
+  tokenTtlSeconds: number;
+  /**
+   * Keys of the field-level encryption of case facts and persons concerned, newest first:
+   * `kid:base64-of-32-bytes[,kid:…]`. The first encrypts; every one decrypts (key rotation).
+   */
+  fieldEncryptionKeys: Array<{ kid: string; key: Buffer }>;
+  /** Requests per minute allowed to one user, and to one IP address (HTTP 429 beyond). */
+  rateLimitPerMinute: number;
+  rateLimitIpPerMinute: number;
+  /** Origins allowed by CORS; empty (the default): CORS closed, no cross-origin reads. */
+  corsOrigins: string[];
+  /** Statistics served to a secretariat: a breakdown cell counting fewer cases than this is suppressed. */
+  statisticsMinCount: number;
+  /** Express `trust proxy` setting: how many proxies in front of the API are trusted for the client IP (0: none). */
+  trustProxyHops: number;
 }
 
 const DEFAULTS: Record<string, string> = {
@@ -47,7 +69,44 @@ const DEFAULTS: Record<string, string> = {
   PUBLIC_URL: 'http://localhost:3000',
   PORT: '3000',
   SWEEP_SECONDS: '60',
+  AUTH_DEV_ISSUER: 'true',
+  OIDC_AUDIENCE: 'rogatory',
+  TOKEN_TTL_SECONDS: '3600',
+  // The development key: anyone can read it here. A deployment sets its own (README, Configuration).
+  FIELD_ENCRYPTION_KEYS: 'dev:cm9nYXRvcnktZGV2ZWxvcG1lbnQta2V5LTMyYnl0ZXM=',
+  RATE_LIMIT_PER_MINUTE: '600',
+  RATE_LIMIT_IP_PER_MINUTE: '1200',
+  CORS_ORIGINS: '',
+  STATISTICS_MIN_COUNT: '3',
+  TRUST_PROXY_HOPS: '0',
 };
+
+/** kid of the development encryption key of DEFAULTS (refused when NODE_ENV=production). */
+export const DEV_ENCRYPTION_KID = 'dev';
+
+function encryptionKeys(raw: string): Array<{ kid: string; key: Buffer }> {
+  const keys = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry, i) => {
+      const m = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/=]+)$/.exec(entry);
+      if (!m) throw new ConfigError('FIELD_ENCRYPTION_KEYS', `entry ${i + 1} must be kid:base64 (kid of letters, digits, "_" or "-")`);
+      const key = Buffer.from(m[2], 'base64');
+      if (key.length !== 32) throw new ConfigError('FIELD_ENCRYPTION_KEYS', `key "${m[1]}" must be 32 bytes (base64 of 32 random bytes), got ${key.length}`);
+      return { kid: m[1], key };
+    });
+  if (keys.length === 0) throw new ConfigError('FIELD_ENCRYPTION_KEYS', 'at least one key is required');
+  if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new ConfigError('FIELD_ENCRYPTION_KEYS', 'each kid must appear once');
+  return keys;
+}
+
+function bool(env: Record<string, string | undefined>, name: string): boolean {
+  const raw = (env[name] ?? DEFAULTS[name]).trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
 
 function url(env: Record<string, string | undefined>, name: string, protocols: string[]): string {
   const raw = (env[name] ?? DEFAULTS[name]).trim();
@@ -79,7 +138,17 @@ export class AppConfig implements AppConfigValues {
   readonly publicUrl: string;
   readonly port: number;
   readonly sweepSeconds: number;
-  readonly adminToken: string | null;
+  readonly devIssuer: boolean;
+  readonly oidcIssuer: string | null;
+  readonly oidcJwksUrl: string | null;
+  readonly oidcAudience: string;
+  readonly tokenTtlSeconds: number;
+  readonly fieldEncryptionKeys: Array<{ kid: string; key: Buffer }>;
+  readonly rateLimitPerMinute: number;
+  readonly rateLimitIpPerMinute: number;
+  readonly corsOrigins: string[];
+  readonly statisticsMinCount: number;
+  readonly trustProxyHops: number;
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
@@ -87,17 +156,44 @@ export class AppConfig implements AppConfigValues {
 
   /**
    * Reads and validates DATABASE_URL, REDIS_URL, SMTP_URL, MAIL_FROM, QUEUE_PREFIX, PUBLIC_URL, PORT and
-   * SWEEP_SECONDS, ADMIN_TOKEN. Throws ConfigError naming the variable and the reason.
+   * SWEEP_SECONDS, AUTH_DEV_ISSUER, OIDC_ISSUER, OIDC_JWKS_URL, OIDC_AUDIENCE, TOKEN_TTL_SECONDS,
+   * FIELD_ENCRYPTION_KEYS, RATE_LIMIT_PER_MINUTE, RATE_LIMIT_IP_PER_MINUTE, CORS_ORIGINS, STATISTICS_MIN_COUNT, TRUST_PROXY_HOPS. Throws ConfigError naming the variable and the reason.
    */
   static fromEnv(env: Record<string, string | undefined> = process.env): AppConfig {
     const queuePrefix = (env.QUEUE_PREFIX ?? DEFAULTS.QUEUE_PREFIX).trim();
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(queuePrefix)) throw new ConfigError('QUEUE_PREFIX', 'letters, digits, "_" and "-" only, 1 to 64 of them');
     const mailFrom = (env.MAIL_FROM ?? DEFAULTS.MAIL_FROM).trim();
     if (!/@/.test(mailFrom) || /[\r\n]/.test(mailFrom)) throw new ConfigError('MAIL_FROM', 'must be one email address on one line');
-    const adminToken = env.ADMIN_TOKEN?.trim() || null;
-    if (adminToken !== null && (adminToken.length < 16 || /\s/.test(adminToken))) throw new ConfigError('ADMIN_TOKEN', 'at least 16 characters, no spaces');
+    const oidcIssuer = env.OIDC_ISSUER?.trim() || null;
+    const oidcJwksUrl = env.OIDC_JWKS_URL?.trim() ? url(env, 'OIDC_JWKS_URL', ['http', 'https']) : null;
+    if (oidcIssuer !== null && oidcJwksUrl === null) throw new ConfigError('OIDC_JWKS_URL', 'is required with OIDC_ISSUER');
+    const devIssuer = bool(env, 'AUTH_DEV_ISSUER');
+    if (!devIssuer && oidcIssuer === null) throw new ConfigError('OIDC_ISSUER', 'is required when AUTH_DEV_ISSUER=false (no token could be verified)');
+    const fieldEncryptionKeys = encryptionKeys(env.FIELD_ENCRYPTION_KEYS ?? DEFAULTS.FIELD_ENCRYPTION_KEYS);
+    if (env.NODE_ENV === 'production') {
+      if (fieldEncryptionKeys[0].kid === DEV_ENCRYPTION_KID)
+        throw new ConfigError('FIELD_ENCRYPTION_KEYS', 'the development key may not encrypt in production');
+      if (devIssuer) throw new ConfigError('AUTH_DEV_ISSUER', 'must be false in production');
+    }
+    const oidcAudience = (env.OIDC_AUDIENCE ?? DEFAULTS.OIDC_AUDIENCE).trim();
+    if (!/^\S{1,200}$/.test(oidcAudience)) throw new ConfigError('OIDC_AUDIENCE', 'one word, 1 to 200 characters');
+    const corsOrigins = (env.CORS_ORIGINS ?? DEFAULTS.CORS_ORIGINS)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const o of corsOrigins) if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new ConfigError('CORS_ORIGINS', `"${o}" is not an origin (scheme://host[:port])`);
     return new AppConfig({
-      adminToken,
+      devIssuer,
+      oidcIssuer,
+      oidcJwksUrl,
+      oidcAudience,
+      tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 60, 86400),
+      fieldEncryptionKeys,
+      rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 1, 1_000_000),
+      rateLimitIpPerMinute: int(env, 'RATE_LIMIT_IP_PER_MINUTE', 1, 1_000_000),
+      corsOrigins,
+      statisticsMinCount: int(env, 'STATISTICS_MIN_COUNT', 1, 1000),
+      trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 10),
       databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
       redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
       smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),

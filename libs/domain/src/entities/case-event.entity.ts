@@ -8,6 +8,8 @@ export interface CaseEventFields {
   actorRole: string;
   actorState: string | null;
   actorName: string | null;
+  /** The signed-in user who sent it (null for the system and imports). */
+  actorUserId?: string | null;
   occurredAt: Date;
   occurredOn: string;
   inferred: boolean;
@@ -46,6 +48,11 @@ export class CaseEvent {
   @Property({ type: 'text', nullable: true })
   actorName: string | null;
 
+  /** app_user id of the signed-in user who sent it; null for the system and register imports. */
+  @Property({ type: 'uuid', nullable: true })
+  @Index()
+  actorUserId: string | null;
+
   /** UTC instant. */
   @Property({ type: 'timestamptz' })
   occurredAt: Date;
@@ -77,6 +84,7 @@ export class CaseEvent {
     this.actorRole = f.actorRole;
     this.actorState = f.actorState;
     this.actorName = f.actorName;
+    this.actorUserId = f.actorUserId ?? null;
     this.occurredAt = f.occurredAt;
     this.occurredOn = f.occurredOn;
     this.inferred = f.inferred;

@@ -1,3 +1,5 @@
+import { AppUser, DevIssuerKey } from './app-user.entity';
+import { AuditLogEntry, IdempotencyRecord } from './audit-log.entity';
 import { DeadlinePolicyVersion, StateHoliday } from './calendar-policy.entity';
 import { CaseEvent } from './case-event.entity';
 import { Deadline } from './deadline.entity';
@@ -5,6 +7,8 @@ import { CentralAuthority, ContactPoint, Network, StateEntity } from './director
 import { MlaRequest } from './mla-request.entity';
 import { OutboxEmail } from './outbox-email.entity';
 
+export * from './app-user.entity';
+export * from './audit-log.entity';
 export * from './calendar-policy.entity';
 export * from './case-event.entity';
 export * from './deadline.entity';
@@ -23,4 +27,8 @@ export const ENTITIES = [
   OutboxEmail,
   StateHoliday,
   DeadlinePolicyVersion,
+  AppUser,
+  DevIssuerKey,
+  AuditLogEntry,
+  IdempotencyRecord,
 ];

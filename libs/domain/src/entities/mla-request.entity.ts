@@ -13,6 +13,8 @@ export interface MlaRequestFields {
   offences: string[];
   measures: string[];
   subject: string | null;
+  /** Confidentiality required by the requesting State (UNTOC art. 18(20)). */
+  confidential?: boolean;
   snapshot: PersistedMlaRequest;
   createdAt: Date;
   importFingerprint?: string | null;
@@ -37,7 +39,10 @@ export class MlaRequest {
     | 'outcome'
     | 'listedForPlenary'
     | 'attention'
-    | 'attentionSince';
+    | 'attentionSince'
+    | 'confidential'
+    | 'factsEnc'
+    | 'personsEnc';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -72,9 +77,27 @@ export class MlaRequest {
   @Property({ type: 'text[]' })
   measures: string[];
 
-  /** Short subject line, free text; the facts of the case are not kept in this version. */
-  @Property({ type: 'text', nullable: true })
+  /** Short subject line, free text, no facts (the facts are in `factsEnc`). */
+  @Property({ type: 'text', nullable: true, lazy: true })
   subject: string | null;
+
+  /**
+   * The requesting State requires confidentiality of the fact and substance of the request (UNTOC art.
+   * 18(20)): the secretariat sees not even its offences and measures.
+   */
+  @Property({ type: 'boolean', default: false })
+  confidential: boolean = false;
+
+  /**
+   * Summary of the facts (18(15)(c)), encrypted at the field level (FieldCipher: AES-256-GCM, key id in
+   * the value); null when none was given. Never logged, never in a job payload or an email.
+   */
+  @Property({ type: 'text', nullable: true, lazy: true })
+  factsEnc: string | null = null;
+
+  /** Persons concerned (18(15)(e)): identity, location, nationality; encrypted like `factsEnc`. */
+  @Property({ type: 'text', nullable: true, lazy: true })
+  personsEnc: string | null = null;
 
   /** Current state of the machine (indexed copy of snapshot.value). */
   @Property({ type: 'text' })
@@ -148,6 +171,7 @@ export class MlaRequest {
     this.offences = f.offences;
     this.measures = f.measures;
     this.subject = f.subject;
+    this.confidential = f.confidential ?? false;
     this.importFingerprint = f.importFingerprint ?? null;
     this.createdAt = f.createdAt;
     this.updatedAt = f.createdAt;

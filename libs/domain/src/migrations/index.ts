@@ -8,6 +8,7 @@ import { Migration20261129191000_digest } from './Migration20261129191000_digest
 import { Migration20261129192000_machine_v2 } from './Migration20261129192000_machine_v2';
 import { Migration20261129194500_incident_note } from './Migration20261129194500_incident_note';
 import { Migration20261129195500_suggested_due_on } from './Migration20261129195500_suggested_due_on';
+import { Migration20261129230000_access_audit } from './Migration20261129230000_access_audit';
 
 /** Every migration, in order: generated with MikroORM's migrator (CONTRIBUTING.md), reviewed, never edited once committed. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129192000_machine_v2', class: Migration20261129192000_machine_v2 },
   { name: 'Migration20261129194500_incident_note', class: Migration20261129194500_incident_note },
   { name: 'Migration20261129195500_suggested_due_on', class: Migration20261129195500_suggested_due_on },
+  { name: 'Migration20261129230000_access_audit', class: Migration20261129230000_access_audit },
 ];

@@ -24,7 +24,7 @@ import { CaseEvent, Deadline, MlaRequest } from '../entities';
 import { DomainError, EventNotAllowedError, NotFoundError, StaleVersionError, ValidationFailedError } from '../errors';
 import { lockCalendarsShared } from '../holidays/calendar-lock';
 import { JobDispatcher, type PostCommitJob } from '../queues/job-dispatcher.service';
-import { validateCreateRequest, validateEventInput, type ValidCreateRequest } from './request-validation';
+import { validateCreateRequest, validateEventInput, type ValidCreateRequest, type ValidEventInput } from './request-validation';
 import { SnapshotMigrationService } from './snapshot-migration.service';
 
 export interface ApplyOptions {
@@ -32,6 +32,8 @@ export interface ApplyOptions {
   skipPastStages?: boolean;
   /** Time the event is recorded (defaults to the clock). */
   recordedAt?: Date;
+  /** The signed-in user who sent it (app_user id), kept on the event row. */
+  actorUserId?: string | null;
 }
 
 export interface RequestFilter {
@@ -114,13 +116,15 @@ export class MlaRequestService {
       offences: v.offences,
       measures: v.measures,
       subject: v.subject,
+      confidential: v.confidential,
       snapshot: persistRequest(started.snapshot),
       createdAt: this.clock.now(),
       importFingerprint,
     });
   }
 
-  private generateReference(v: ValidCreateRequest): string {
+  /** A reference `NG-GH/2026/1A2B3C4D` for a request created without one. */
+  generateReference(v: Pick<ValidCreateRequest, 'requestingState' | 'requestedState'>): string {
     const year = this.clock.now().getUTCFullYear();
     return `${v.requestingState}-${v.requestedState}/${year}/${randomUUID().slice(0, 8).toUpperCase()}`;
   }
@@ -169,15 +173,25 @@ export class MlaRequestService {
     return em.find(CaseEvent, { request: requestId }, { orderBy: { seq: 'asc' } });
   }
 
-  /** Requests matching the filter, newest first; with the total count. */
+  /** Requests matching the filter, newest first; with the total count (unscoped: the worker, the CLI, tests). */
   async list(f: RequestFilter): Promise<{ items: MlaRequest[]; total: number }> {
+    const em = this.orm.em.fork();
+    const [items, total] = await em.findAndCount(MlaRequest, this.filterWhere(em, f), {
+      orderBy: { createdAt: 'desc', reference: 'asc' },
+      limit: Math.min(f.limit ?? 50, 500),
+      offset: f.offset ?? 0,
+    });
+    return { items, total };
+  }
+
+  /** The query of a RequestFilter (its limit and offset aside); the overdue filter is a subquery on `em`. */
+  filterWhere(em: EntityManager, f: RequestFilter): FilterQuery<MlaRequest> {
     const where: FilterQuery<MlaRequest> = {};
     if (f.network) where.network = f.network.toUpperCase();
     if (f.requestingState) where.requestingState = f.requestingState.toUpperCase();
     if (f.requestedState) where.requestedState = f.requestedState.toUpperCase();
     if (f.state) where.state = f.state;
     if (f.attention !== undefined) where.attention = f.attention ? { $ne: null } : null;
-    const em = this.orm.em.fork();
     if (f.overdue !== undefined) {
       // one query: the overdue deadlines as a subquery, not their ids loaded into memory
       const overdue = em
@@ -187,12 +201,7 @@ export class MlaRequestService {
         .getKnexQuery();
       where.id = (f.overdue ? { $in: overdue } : { $nin: overdue }) as never;
     }
-    const [items, total] = await em.findAndCount(MlaRequest, where, {
-      orderBy: { createdAt: 'desc', reference: 'asc' },
-      limit: Math.min(f.limit ?? 50, 500),
-      offset: f.offset ?? 0,
-    });
-    return { items, total };
+    return where;
   }
 
   /**
@@ -207,13 +216,28 @@ export class MlaRequestService {
   async sendEvent(requestId: string, body: unknown, expectedVersion?: number): Promise<{ request: MlaRequest; event: CaseEvent }> {
     const { value, errors } = validateEventInput(body, await this.directory.stateCodes());
     if (!value) throw new ValidationFailedError(errors);
+    return this.recordEvent(value, (work) => this.orm.em.fork().transactional((em) => work(em, this.get(requestId, em))), expectedVersion, requestId);
+  }
+
+  /**
+   * The transaction of one validated event: `transaction(work)` opens it (plain, or scoped to a signed-in
+   * user by CaseAccessService) and gives `work` its EntityManager and the request loaded in it; `extra`
+   * runs in the same transaction after the event is written (the audit entry). Same errors as sendEvent.
+   */
+  async recordEvent(
+    value: ValidEventInput,
+    transaction: (work: (em: EntityManager, load: Promise<MlaRequest>) => Promise<void>) => Promise<void>,
+    expectedVersion: number | undefined,
+    requestId: string,
+    extra?: (em: EntityManager, request: MlaRequest, event: CaseEvent) => Promise<void>,
+  ): Promise<{ request: MlaRequest; event: CaseEvent }> {
     const now = this.clock.now();
     let jobs: PostCommitJob[] = [];
     let event: CaseEvent | undefined;
     let request: MlaRequest | undefined;
     try {
-      await this.orm.em.fork().transactional(async (em) => {
-        request = await this.get(requestId, em);
+      await transaction(async (em, load) => {
+        request = await load;
         // Flagged: refused whatever version the caller read (reloading would not help).
         if (request.attention !== null) throw new RequestFlaggedError(request.reference, request.attention);
         if (expectedVersion !== undefined && request.version !== expectedVersion) throw new StaleVersionError(expectedVersion, request.version);
@@ -223,9 +247,13 @@ export class MlaRequestService {
           throw new ValidationFailedError([{ field: 'suggestedDeadline.date', reason: `must be on or after the transmission date (${occurredOn})` }]);
         }
         const machineEvent = { type: value.type, actor: value.actor, occurredAt: now.toISOString(), occurredOn, ...value.payload } as MlaRequestEvent;
-        const result = await this.applyInTransaction(em, request, machineEvent, {});
+        const result = await this.applyInTransaction(em, request, machineEvent, { actorUserId: value.actorUserId });
         event = result.event;
         jobs = result.jobs;
+        if (extra) {
+          await em.flush();
+          await extra(em, request, event);
+        }
       });
     } catch (err) {
       if (err instanceof OptimisticLockError || err instanceof UniqueConstraintViolationException) throw new StaleVersionError(expectedVersion ?? null, null);
@@ -289,6 +317,7 @@ export class MlaRequestService {
       actorRole: actor.role,
       actorState: actor.state,
       actorName: actor.name ?? null,
+      actorUserId: opts.actorUserId ?? null,
       occurredAt: new Date(occurredAt),
       occurredOn,
       inferred: inferred === true,

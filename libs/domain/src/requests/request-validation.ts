@@ -43,11 +43,13 @@ class Checker {
           ? 'must not be blank'
           : v.includes('\u0000')
             ? 'must not contain NUL characters'
-            : opts.singleLine && /[\u0000-\u001f\u007f]/.test(v)
-              ? 'must be one line without control characters'
-              : v.length > (opts.max ?? TEXT_MAX)
-                ? `must be at most ${opts.max ?? TEXT_MAX} characters, got ${v.length}`
-                : null;
+            : !(v as string & { isWellFormed(): boolean }).isWellFormed()
+              ? 'must be valid Unicode (no lone surrogate)'
+              : opts.singleLine && /[\u0000-\u001f\u007f]/.test(v)
+                ? 'must be one line without control characters'
+                : v.length > (opts.max ?? TEXT_MAX)
+                  ? `must be at most ${opts.max ?? TEXT_MAX} characters, got ${v.length}`
+                  : null;
     if (reason) {
       this.fail(path, reason);
       return undefined;
@@ -113,6 +115,17 @@ export interface CreateRequestInput {
   offences?: string[];
   measures?: string[];
   subject?: string | null;
+  confidential?: boolean;
+  factsSummary?: string | null;
+  personsConcerned?: PersonConcerned[];
+}
+
+/** A person concerned by the request (UNTOC art. 18(15)(e)): identity, and where known location and nationality. */
+export interface PersonConcerned {
+  name: string;
+  /** ISO 3166-1 alpha-2 code. */
+  nationality?: string;
+  location?: string;
 }
 
 export interface ValidCreateRequest {
@@ -126,6 +139,9 @@ export interface ValidCreateRequest {
   offences: (typeof OFFENCES)[number][];
   measures: (typeof MEASURES)[number][];
   subject: string | null;
+  confidential: boolean;
+  factsSummary: string | null;
+  personsConcerned: PersonConcerned[];
 }
 
 function asObject(body: unknown, c: Checker): Record<string, unknown> | null {
@@ -141,7 +157,21 @@ export function validateCreateRequest(body: unknown, knownStates: Set<string>): 
   const c = new Checker();
   const o = asObject(body, c);
   if (!o) return { errors: c.errors };
-  c.onlyFields(o, ['reference', 'network', 'requestingState', 'requestedState', 'requestType', 'urgent', 'legalBasis', 'offences', 'measures', 'subject']);
+  c.onlyFields(o, [
+    'reference',
+    'network',
+    'requestingState',
+    'requestedState',
+    'requestType',
+    'urgent',
+    'legalBasis',
+    'offences',
+    'measures',
+    'subject',
+    'confidential',
+    'factsSummary',
+    'personsConcerned',
+  ]);
   const reference = c.text(o, 'reference', { max: 100, singleLine: true });
   if (reference !== undefined && !/^[\p{L}\p{N}][\p{L}\p{N} ./_-]*$/u.test(reference))
     c.fail('reference', 'letters, digits, spaces and . / _ - only, starting with a letter or digit');
@@ -155,6 +185,9 @@ export function validateCreateRequest(body: unknown, knownStates: Set<string>): 
   const offences = c.codes(o, 'offences', OFFENCES);
   const measures = c.codes(o, 'measures', MEASURES);
   const subject = c.text(o, 'subject', { max: 500, singleLine: true });
+  const confidential = c.bool(o, 'confidential', false);
+  const factsSummary = c.text(o, 'factsSummary', { max: 20_000 });
+  const personsConcerned = persons(o, c);
   if (c.errors.length) return { errors: c.errors };
   return {
     errors: [],
@@ -169,8 +202,32 @@ export function validateCreateRequest(body: unknown, knownStates: Set<string>): 
       offences,
       measures,
       subject: subject ?? null,
+      confidential: confidential ?? false,
+      factsSummary: factsSummary?.trim() ? factsSummary : null,
+      personsConcerned,
     },
   };
+}
+
+/** personsConcerned: at most 100 of `{ name, nationality?, location? }`. */
+function persons(o: Record<string, unknown>, c: Checker): PersonConcerned[] {
+  const v = o.personsConcerned;
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) return (c.fail('personsConcerned', 'must be a list of { name, nationality, location }'), []);
+  if (v.length > 100) return (c.fail('personsConcerned', 'at most 100 persons'), []);
+  const out: PersonConcerned[] = [];
+  v.forEach((p, i) => {
+    const path = `personsConcerned[${i}]`;
+    if (typeof p !== 'object' || p === null || Array.isArray(p)) return c.fail(path, 'must be an object { name, nationality, location }');
+    const po = p as Record<string, unknown>;
+    c.onlyFields(po, ['name', 'nationality', 'location'], `${path}.`);
+    const name = c.text(po, 'name', { required: true, max: 200, singleLine: true, path: `${path}.name` });
+    const nationality = c.text(po, 'nationality', { max: 2, path: `${path}.nationality` });
+    if (nationality !== undefined && !/^[A-Za-z]{2}$/.test(nationality)) c.fail(`${path}.nationality`, 'must be an ISO 3166-1 alpha-2 code');
+    const location = c.text(po, 'location', { max: 200, singleLine: true, path: `${path}.location` });
+    if (name) out.push({ name, ...(nationality ? { nationality: nationality.toUpperCase() } : {}), ...(location ? { location } : {}) });
+  });
+  return out;
 }
 
 const EVENT_FIELDS: Partial<Record<MlaRequestEventType, string[]>> = {
@@ -194,14 +251,18 @@ export interface ValidEventInput {
   type: MlaRequestEventType;
   actor: Actor;
   payload: Record<string, unknown>;
+  /** app_user id of the signed-in sender (set by CaseAccessService). */
+  actorUserId?: string;
 }
 
 /**
  * Validates an event body `{ type, actor: { role, state, name }, ...payload }`: the type, the actor
  * (role of DOMAIN.md §1, a State known to the directory), and each payload field of that type. The
- * rules that depend on the case (who may send it now, article 18 guards) are the machine's.
+ * rules that depend on the case (who may send it now, article 18 guards) are the machine's. With
+ * `signedIn` (events sent through the API), the body is `{ type, ...payload }` and the actor is that user;
+ * an `actor` in the body is an error.
  */
-export function validateEventInput(body: unknown, knownStates: Set<string>): { value?: ValidEventInput; errors: FieldError[] } {
+export function validateEventInput(body: unknown, knownStates: Set<string>, signedIn?: Actor): { value?: ValidEventInput; errors: FieldError[] } {
   const c = new Checker();
   const o = asObject(body, c);
   if (!o) return { errors: c.errors };
@@ -212,10 +273,17 @@ export function validateEventInput(body: unknown, knownStates: Set<string>): { v
   }
   const type = t as MlaRequestEventType;
   const fields = EVENT_FIELDS[type] ?? [];
-  c.onlyFields(o, ['type', 'actor', ...fields]);
   let actor: Actor | undefined;
   const a = o.actor;
-  if (typeof a !== 'object' || a === null || Array.isArray(a)) c.fail('actor', 'is required: { role, state, name }');
+  if (signedIn) {
+    // A signed-in user's events are theirs: the actor comes from the token, never from the body.
+    if (a !== undefined) c.fail('actor', 'is not accepted: the actor is the signed-in user (bearer token)');
+    c.onlyFields(o, ['type', 'actor', ...fields]);
+    actor = signedIn;
+  } else c.onlyFields(o, ['type', 'actor', ...fields]);
+  if (signedIn) {
+    // actor set above
+  } else if (typeof a !== 'object' || a === null || Array.isArray(a)) c.fail('actor', 'is required: { role, state, name }');
   else {
     const ao = a as Record<string, unknown>;
     c.onlyFields(ao, ['role', 'state', 'name'], 'actor.');

@@ -58,6 +58,7 @@ select network,
   percentile_cont(0.5) within group (order by acknowledged_on - transmitted_on) filter (where acknowledged_on between p.y0 and p.y1) as median_ack,
   percentile_cont(0.5) within group (order by closed_on - transmitted_on) filter (where closed_on between p.y0 and p.y1) as median_close
 from mla_request cross join (select ?::date as y0, ?::date as y1) p
+where /*scope*/ true
 group by rollup (network)`;
 
 const OUTCOME_COLUMN: Record<Outcome, keyof Row> = {
@@ -80,6 +81,15 @@ function empty(): YearFigures {
   };
 }
 
+/** YearFigures or their suppressed form (null counts are written as empty cells). */
+type CsvFigures = Omit<YearFigures, 'facilitated' | 'transmitted' | 'acknowledged' | 'closed' | 'pendingAtYearEnd'> & {
+  facilitated: number | null;
+  transmitted: number | null;
+  acknowledged: number | null;
+  closed: Record<string, number | null>;
+  pendingAtYearEnd: number | null;
+};
+
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
 
 /** Yearly statistics of DOMAIN.md §5, as JSON or CSV, and the 1 January email to each secretariat. */
@@ -93,9 +103,10 @@ export class StatisticsService {
   /**
    * Figures for calendar year `year` (1900–9999), per network (WACAP, SEAJUST, CASC, OTHER) and in total.
    * `network` limits the result to one network (the total is then that network's). Throws
-   * ValidationFailedError for a bad year or network.
+   * ValidationFailedError for a bad year or network. `scope`: a condition on mla_request's columns that
+   * limits the cases counted (AccessPolicy.scopeSql), with its parameters.
    */
-  async yearly(year: number, network?: string, em: EntityManager = this.orm.em.fork()): Promise<YearlyStatistics> {
+  async yearly(year: number, network?: string, em: EntityManager = this.orm.em.fork(), scope?: { sql: string; params: unknown[] }): Promise<YearlyStatistics> {
     if (!Number.isInteger(year) || year < 1900 || year > 9999)
       throw new ValidationFailedError([{ field: 'year', reason: `must be a year from 1900 to 9999, got ${year}` }]);
     const net = network?.toUpperCase();
@@ -104,7 +115,8 @@ export class StatisticsService {
     }
     const from = `${year}-01-01`;
     const to = `${year}-12-31`;
-    const rows = (await em.getConnection().execute(YEARLY_SQL, [from, to])) as Row[];
+    const sql = scope ? YEARLY_SQL.replace('/*scope*/ true', `(${scope.sql})`) : YEARLY_SQL;
+    const rows = (await em.execute(sql, [from, to, ...(scope?.params ?? [])])) as Row[];
     const networks = Object.fromEntries(NETWORK_CODES.map((c) => [c, empty()])) as Record<NetworkCode, YearFigures>;
     let total = empty();
     for (const r of rows) {
@@ -128,7 +140,7 @@ export class StatisticsService {
   }
 
   /** The same figures as a CSV table: one row per network and a TOTAL row. */
-  toCsv(s: YearlyStatistics): string {
+  toCsv(s: Pick<YearlyStatistics, 'year'> & { networks: Record<string, CsvFigures>; total: CsvFigures }): string {
     const header = [
       'year',
       'network',
@@ -140,14 +152,14 @@ export class StatisticsService {
       'medianDaysToAcknowledge',
       'medianDaysToClose',
     ];
-    const line = (name: string, f: YearFigures) => [
+    const line = (name: string, f: CsvFigures) => [
       s.year,
       name,
-      f.facilitated,
-      f.transmitted,
-      f.acknowledged,
-      ...OUTCOMES.map((o) => f.closed[o]),
-      f.pendingAtYearEnd,
+      f.facilitated ?? '',
+      f.transmitted ?? '',
+      f.acknowledged ?? '',
+      ...OUTCOMES.map((o) => f.closed[o] ?? ''),
+      f.pendingAtYearEnd ?? '',
       f.medianDaysToAcknowledge ?? '',
       f.medianDaysToClose ?? '',
     ];

@@ -24,9 +24,6 @@ export interface TestEnvironment {
   dispose(): Promise<void>;
 }
 
-/** The administrator secret of every test environment (`Authorization: Bearer ${TEST_ADMIN_TOKEN}`). */
-export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
-
 export async function createTestEnvironment(suite: string): Promise<TestEnvironment> {
   const id = `${suite.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${process.pid}`;
   const base = AppConfig.fromEnv();
@@ -34,7 +31,14 @@ export async function createTestEnvironment(suite: string): Promise<TestEnvironm
   db.pathname = `/rogatory_test_${id}`;
   const smtp = new SmtpListener();
   const smtpUrl = await smtp.start();
-  const config = base.with({ databaseUrl: db.toString(), queuePrefix: `test-${id}`, smtpUrl, sweepSeconds: 3600, adminToken: TEST_ADMIN_TOKEN });
+  const config = base.with({
+    databaseUrl: db.toString(),
+    queuePrefix: `test-${id}`,
+    smtpUrl,
+    sweepSeconds: 3600,
+    rateLimitPerMinute: 100_000,
+    rateLimitIpPerMinute: 100_000,
+  });
   await ensureDatabase(config.databaseUrl, { recreate: true });
   await migrate(config.databaseUrl);
   const pg = new Client({ connectionString: config.databaseUrl });

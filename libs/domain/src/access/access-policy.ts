@@ -1,0 +1,98 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { Actor } from '@rogatory/workflow';
+import type { MlaRequest } from '../entities';
+import type { Principal } from './principal';
+
+/**
+ * What a principal may read of a case in scope: FULL (facts, persons concerned, subject, event payloads)
+ * or METADATA (references, States, dates, state; offences and measures unless confidential, UNTOC art.
+ * 18(20)).
+ */
+export type CaseView = 'FULL' | 'METADATA';
+
+/** PostgreSQL role the transactions of a principal run as (migration 20261129230000: column privileges, row-level security). */
+export type DatabaseRole = 'rogatory_case_reader' | 'rogatory_metadata_reader';
+
+/**
+ * The access rules of DOMAIN.md §1, in one place. The application applies `scope()` to every query of
+ * cases; PostgreSQL applies the same rule (function `rogatory_can_see`) as a second line.
+ *
+ * - CENTRAL_AUTHORITY: requests where their State is requesting or requested; FULL.
+ * - CONTACT_POINT: requests of their network where their State is requesting or requested, and those they
+ *   facilitated (a facilitationRecorded or draftReviewed event of theirs); FULL.
+ * - SECRETARIAT: requests of their network; METADATA; counts with small cells suppressed.
+ * - ADMINISTRATOR: every request's METADATA (flagged requests, incidents); never case contents.
+ */
+export const AccessPolicy = {
+  viewOf(p: Principal): CaseView {
+    return p.role === 'CENTRAL_AUTHORITY' || p.role === 'CONTACT_POINT' ? 'FULL' : 'METADATA';
+  },
+
+  databaseRoleOf(p: Principal): DatabaseRole {
+    return AccessPolicy.viewOf(p) === 'FULL' ? 'rogatory_case_reader' : 'rogatory_metadata_reader';
+  },
+
+  /**
+   * Filter of the requests `p` may see. `facilitated` is a subquery (or list) of the ids of requests the
+   * principal facilitated, used for contact points.
+   */
+  scope(p: Principal, facilitated: unknown): FilterQuery<MlaRequest> {
+    switch (p.role) {
+      case 'CENTRAL_AUTHORITY':
+        return { $or: [{ requestingState: p.state! }, { requestedState: p.state! }] };
+      case 'CONTACT_POINT':
+        return {
+          $or: [{ network: p.network!, $or: [{ requestingState: p.state! }, { requestedState: p.state! }] }, { id: { $in: facilitated as string[] } }],
+        };
+      case 'SECRETARIAT':
+        return { network: p.network! };
+      case 'ADMINISTRATOR':
+        return {};
+      default:
+        return { id: null as never };
+    }
+  },
+
+  /**
+   * The same scope as SQL over mla_request's columns (for aggregate queries), with its parameters.
+   * Contact points' facilitations come from case_event.actor_user_id.
+   */
+  scopeSql(p: Principal): { sql: string; params: unknown[] } {
+    switch (p.role) {
+      case 'CENTRAL_AUTHORITY':
+        return { sql: 'requesting_state = ? or requested_state = ?', params: [p.state, p.state] };
+      case 'CONTACT_POINT':
+        return {
+          sql: `(network = ? and (requesting_state = ? or requested_state = ?)) or id in (select request_id from case_event where actor_user_id = ? and type in ('facilitationRecorded', 'draftReviewed'))`,
+          params: [p.network, p.state, p.state, p.userId],
+        };
+      case 'SECRETARIAT':
+        return { sql: 'network = ?', params: [p.network] };
+      case 'ADMINISTRATOR':
+        return { sql: 'true', params: [] };
+      default:
+        return { sql: 'false', params: [] };
+    }
+  },
+
+  /** Whether `p` may see request `r` (same rule as scope; `facilitatedByP`: p facilitated it). */
+  canSee(p: Principal, r: Pick<MlaRequest, 'network' | 'requestingState' | 'requestedState'>, facilitatedByP: boolean): boolean {
+    switch (p.role) {
+      case 'CENTRAL_AUTHORITY':
+        return p.state === r.requestingState || p.state === r.requestedState;
+      case 'CONTACT_POINT':
+        return (p.network === r.network && (p.state === r.requestingState || p.state === r.requestedState)) || facilitatedByP;
+      case 'SECRETARIAT':
+        return p.network === r.network;
+      case 'ADMINISTRATOR':
+        return true;
+      default:
+        return false;
+    }
+  },
+
+  /** The workflow actor of a signed-in user: the machine decides which events that actor may send. */
+  actorOf(p: Principal): Actor {
+    return { role: p.role, state: p.role === 'CENTRAL_AUTHORITY' || p.role === 'CONTACT_POINT' ? p.state : null, name: p.name };
+  },
+};
