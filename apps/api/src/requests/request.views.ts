@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { CaseEvent, CaseRecord, CaseView, MlaRequest, PersonConcerned } from '@rogatory/domain';
-import { allowedEvents, type Actor, type MlaRequestSnapshot } from '@rogatory/workflow';
+import { allowedEvents, type Actor } from '@rogatory/workflow';
 
 export class DeadlineView {
   @ApiProperty() id!: string;
