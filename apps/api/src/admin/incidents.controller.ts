@@ -1,11 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IncidentService, ValidationFailedError } from '@rogatory/domain';
-import { Roles } from '../auth/access.decorators';
+import { FORBIDDEN_RESPONSE, Roles, UNAUTHENTICATED_RESPONSE } from '../auth/access.decorators';
 import { IncidentListView, IncidentResolutionView, IncidentView, ResolveIncidentDto } from './incident.dtos';
 
 const PROBLEM = { description: 'application/problem+json naming the field and the reason' };
-const UNAUTHORIZED = { status: 401, description: 'application/problem+json; no or wrong administrator token (WWW-Authenticate: Basic)' };
 
 /**
  * Email incidents for administrators: outbox emails whose hand-over ended UNKNOWN or FAILED, and their
@@ -21,7 +20,7 @@ export class IncidentsController {
   /**
    * GET /api/v1/admin/incidents: open incidents (UNKNOWN or FAILED, not yet settled), most recent attempt
    * first: `{ items: IncidentView[], total, limit, offset }`; `limit` 1–500 (default 100), `offset` ≥ 0.
-   * 400 naming a bad or unknown parameter; 401 without the administrator token.
+   * 400 naming a bad or unknown parameter; 401 without a valid token, 403 for a role other than ADMINISTRATOR.
    */
   @Get()
   @ApiOperation({ summary: 'Open email incidents' })
@@ -29,7 +28,8 @@ export class IncidentsController {
   @ApiQuery({ name: 'offset', required: false })
   @ApiOkResponse({ type: IncidentListView })
   @ApiResponse({ status: 400, ...PROBLEM })
-  @ApiResponse(UNAUTHORIZED)
+  @ApiResponse(UNAUTHENTICATED_RESPONSE)
+  @ApiResponse(FORBIDDEN_RESPONSE)
   async list(@Query() q: Record<string, unknown>): Promise<IncidentListView> {
     const errors: Array<{ field: string; reason: string }> = [];
     for (const k of Object.keys(q)) if (k !== 'limit' && k !== 'offset') errors.push({ field: k, reason: 'is not a parameter (limit, offset)' });
@@ -60,7 +60,8 @@ export class IncidentsController {
   @ApiBody({ type: ResolveIncidentDto })
   @ApiOkResponse({ type: IncidentResolutionView })
   @ApiResponse({ status: 400, ...PROBLEM })
-  @ApiResponse(UNAUTHORIZED)
+  @ApiResponse(UNAUTHENTICATED_RESPONSE)
+  @ApiResponse(FORBIDDEN_RESPONSE)
   @ApiResponse({ status: 404, ...PROBLEM })
   @ApiResponse({ status: 409, ...PROBLEM })
   async resolve(@Param('id') id: string, @Body() body: unknown): Promise<IncidentResolutionView> {

@@ -6,6 +6,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { DomainError, QueueName, TokenService } from '@rogatory/domain';
 import type { Queue } from 'bullmq';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { problemDetails, sendProblem } from '../common/problem-details.filter';
 
 /** Where the queue dashboard is served. */
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
@@ -30,21 +31,7 @@ export function requireAdmin(tokens: TokenService): RequestHandler {
 }
 
 function problem(res: Response, req: Request, status: number, code: string, detail: string): void {
-  if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="rogatory"');
-  res
-    .status(status)
-    .type('application/problem+json')
-    .send(
-      JSON.stringify({
-        type: `https://rogatory.example.org/problems/${code.toLowerCase().replace(/_/g, '-')}`,
-        title: status === 401 ? 'Unauthorized' : 'Forbidden',
-        status,
-        detail,
-        instance: req.originalUrl,
-        code,
-        errors: [{ field: 'Authorization', reason: detail }],
-      }),
-    );
+  sendProblem(res, problemDetails(status, code, detail, req.originalUrl, { errors: [{ field: 'Authorization', reason: detail }] }));
 }
 
 /**

@@ -30,3 +30,11 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: Execution
   if (!p) throw new Error('CurrentPrincipal on a route without @Roles');
   return p;
 });
+
+/** OpenAPI description of the 401 every signed-in route may answer. */
+export const UNAUTHENTICATED_RESPONSE = {
+  status: 401,
+  description: 'application/problem+json, `WWW-Authenticate: Bearer`: no token, or one that is expired, forged or of no known user',
+};
+/** OpenAPI description of the 403 of a route closed to the caller's role. */
+export const FORBIDDEN_RESPONSE = { status: 403, description: "application/problem+json: the route is not open to the caller's role" };

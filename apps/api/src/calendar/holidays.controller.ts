@@ -8,7 +8,7 @@ import { administratorName } from './admin-name';
 
 /**
  * The administrators' holiday table per State (DOMAIN.md §4). Reading is open like the rest of the
- * directory; changing needs the administrator token. Every change recomputes the open deadlines owed by
+ * directory; changing needs an ADMINISTRATOR's bearer token. Every change recomputes the open deadlines owed by
  * the State (never earlier once their reminder has gone out) and records each move on its case.
  */
 @ApiTags('calendars')

@@ -39,6 +39,25 @@ export interface ProblemDetails {
   [extra: string]: unknown;
 }
 
+/** A problem details body (RFC 9457) with the domain's stable `code`; `extra` adds members such as `errors`. */
+export function problemDetails(status: number, code: string, detail: string, instance: string, extra: Record<string, unknown> = {}): ProblemDetails {
+  return {
+    type: `https://rogatory.example.org/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    instance,
+    code,
+    ...extra,
+  };
+}
+
+/** Sends `problem` as `application/problem+json` (with `WWW-Authenticate: Bearer` on a 401). */
+export function sendProblem(res: Response, problem: ProblemDetails): void {
+  if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="rogatory"');
+  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
 /**
  * Maps every error to `application/problem+json`: domain errors by their code (VALIDATION_FAILED 400,
  * NOT_FOUND 404, STALE_VERSION and CONFLICT 409, EVENT_NOT_ALLOWED 422), Nest's HTTP exceptions and
@@ -59,20 +78,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error(
         `${req.method} ${req.route?.path ?? req.path}: ${err instanceof Error ? `${err.name}\n${(err.stack ?? '').split('\n').slice(1, 8).join('\n')}` : typeof err}`,
       );
-    if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="rogatory"');
-    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+    sendProblem(res, problem);
   }
 
   private toProblem(err: unknown, instance: string): ProblemDetails {
-    const make = (status: number, code: string, detail: string, extra: Record<string, unknown> = {}): ProblemDetails => ({
-      type: `https://rogatory.example.org/problems/${code.toLowerCase().replace(/_/g, '-')}`,
-      title: TITLES[status] ?? 'Error',
-      status,
-      detail,
-      instance,
-      code,
-      ...extra,
-    });
+    const make = (status: number, code: string, detail: string, extra: Record<string, unknown> = {}) => problemDetails(status, code, detail, instance, extra);
     if (err instanceof ValidationFailedError) return make(400, err.code, err.message, { errors: err.errors });
     if (err instanceof DomainError) return make(STATUS[err.code] ?? 500, err.code, err.message, err.details);
     if (err instanceof HttpException) {

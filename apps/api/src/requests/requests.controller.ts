@@ -4,7 +4,7 @@ import { CaseAccessService, Clock, ValidationFailedError, type Principal } from 
 import { MLA_REQUEST_STATES, NETWORK_CODES } from '@rogatory/workflow';
 import type { Response } from 'express';
 import { CreateRequestDto, PostEventDto } from './request.dtos';
-import { ANY_ROLE, CurrentPrincipal, Roles } from '../auth/access.decorators';
+import { ANY_ROLE, CurrentPrincipal, Roles, UNAUTHENTICATED_RESPONSE } from '../auth/access.decorators';
 import { EventView, RequestListView, RequestView, eventView, requestView, summaryView } from './request.views';
 
 const PROBLEM = { description: 'application/problem+json naming the field and the reason' };
@@ -32,7 +32,7 @@ function parseIfMatch(header: string | undefined): number {
  */
 @ApiTags('requests')
 @ApiBearerAuth()
-@ApiResponse({ status: 401, ...PROBLEM })
+@ApiResponse(UNAUTHENTICATED_RESPONSE)
 @Roles(...ANY_ROLE)
 @Controller('api/v1/requests')
 export class RequestsController {

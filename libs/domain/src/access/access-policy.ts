@@ -4,6 +4,12 @@ import type { MlaRequest } from '../entities';
 import type { Principal } from './principal';
 
 /**
+ * Event types by which a contact point facilitates a case, bringing it into their scope (also in the
+ * database function `rogatory_facilitated_by`, migration 20261129230000).
+ */
+export const FACILITATION_EVENTS = ['facilitationRecorded', 'draftReviewed'];
+
+/**
  * What a principal may read of a case in scope: FULL (facts, persons concerned, subject, event payloads)
  * or METADATA (references, States, dates, state; offences and measures unless confidential, UNTOC art.
  * 18(20)).
@@ -63,8 +69,8 @@ export const AccessPolicy = {
         return { sql: 'requesting_state = ? or requested_state = ?', params: [p.state, p.state] };
       case 'CONTACT_POINT':
         return {
-          sql: `(network = ? and (requesting_state = ? or requested_state = ?)) or id in (select request_id from case_event where actor_user_id = ? and type in ('facilitationRecorded', 'draftReviewed'))`,
-          params: [p.network, p.state, p.state, p.userId],
+          sql: `(network = ? and (requesting_state = ? or requested_state = ?)) or id in (select request_id from case_event where actor_user_id = ? and type in (${FACILITATION_EVENTS.map(() => '?').join(', ')}))`,
+          params: [p.network, p.state, p.state, p.userId, ...FACILITATION_EVENTS],
         };
       case 'SECRETARIAT':
         return { sql: 'network = ?', params: [p.network] };
@@ -72,22 +78,6 @@ export const AccessPolicy = {
         return { sql: 'true', params: [] };
       default:
         return { sql: 'false', params: [] };
-    }
-  },
-
-  /** Whether `p` may see request `r` (same rule as scope; `facilitatedByP`: p facilitated it). */
-  canSee(p: Principal, r: Pick<MlaRequest, 'network' | 'requestingState' | 'requestedState'>, facilitatedByP: boolean): boolean {
-    switch (p.role) {
-      case 'CENTRAL_AUTHORITY':
-        return p.state === r.requestingState || p.state === r.requestedState;
-      case 'CONTACT_POINT':
-        return (p.network === r.network && (p.state === r.requestingState || p.state === r.requestedState)) || facilitatedByP;
-      case 'SECRETARIAT':
-        return p.network === r.network;
-      case 'ADMINISTRATOR':
-        return true;
-      default:
-        return false;
     }
   },
 

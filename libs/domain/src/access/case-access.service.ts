@@ -8,18 +8,14 @@ import { Clock } from '../clock';
 import { FieldCipher } from '../crypto/field-cipher';
 import { DirectoryService } from '../directory/directory.service';
 import { CaseEvent, Deadline, MlaRequest } from '../entities';
-import { DomainError, ForbiddenError, NotFoundError, ValidationFailedError } from '../errors';
-import { MlaRequestService, type RequestFilter } from '../requests/mla-request.service';
+import { ForbiddenError, NotFoundError, ValidationFailedError } from '../errors';
+import { MlaRequestService, ReferenceExistsError, type RequestFilter } from '../requests/mla-request.service';
 import { validateCreateRequest, validateEventInput, type PersonConcerned } from '../requests/request-validation';
 import { AppConfig } from '../config/app-config';
 import { StatisticsService, type YearlyStatistics } from '../statistics/statistics.service';
-import { AccessPolicy, type CaseView } from './access-policy';
+import { AccessPolicy, FACILITATION_EVENTS, type CaseView } from './access-policy';
 import { suppressSmallCounts, type SuppressedStatistics } from './small-counts';
 import type { Principal } from './principal';
-
-/** Event types that make a contact point's facilitation (and bring the case into their scope). */
-const FACILITATION_EVENTS = ['facilitationRecorded', 'draftReviewed'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A case as one principal may read it: the request, their view, and (FULL view only) its decrypted contents. */
 export interface CaseRecord {
@@ -65,10 +61,10 @@ export class CaseAccessService {
     // An event sent by a secretariat (facilitation) writes rows: the writing role, with the same row scope.
     const role = opts.write ? 'rogatory_case_reader' : AccessPolicy.databaseRoleOf(p);
     return this.orm.em.fork().transactional(async (em) => {
-      await em.execute(`set local role ${role}`);
+      // One round trip: set_config('role', …, true) is SET LOCAL ROLE.
       await em.execute(
-        `select set_config('rogatory.role', ?, true), set_config('rogatory.state', ?, true), set_config('rogatory.network', ?, true), set_config('rogatory.user_id', ?, true)`,
-        [p.role, p.state ?? '', p.network ?? '', p.userId],
+        `select set_config('role', ?, true), set_config('rogatory.role', ?, true), set_config('rogatory.state', ?, true), set_config('rogatory.network', ?, true), set_config('rogatory.user_id', ?, true)`,
+        [role, p.role, p.state ?? '', p.network ?? '', p.userId],
       );
       return fn(em);
     });
@@ -89,14 +85,7 @@ export class CaseAccessService {
 
   /** Loads a request in scope, with its encrypted fields for a FULL view; NotFoundError otherwise. */
   private async load(em: EntityManager, p: Principal, id: string, view: CaseView): Promise<MlaRequest> {
-    if (!UUID.test(id)) throw new NotFoundError('request', id);
-    const r = await em.findOne(
-      MlaRequest,
-      { $and: [{ id }, this.scope(em, p)] },
-      view === 'FULL' ? { populate: ['subject', 'factsEnc', 'personsEnc'] as never } : {},
-    );
-    if (!r) throw new NotFoundError('request', id);
-    return r;
+    return this.requests.get(id, em, { scope: this.scope(em, p), populate: view === 'FULL' ? ['subject', 'factsEnc', 'personsEnc'] : undefined });
   }
 
   private async record(em: EntityManager, p: Principal, r: MlaRequest, view: CaseView): Promise<CaseRecord> {
@@ -108,7 +97,7 @@ export class CaseAccessService {
       personsConcerned: full ? (r.personsEnc ? (JSON.parse(this.cipher.decrypt(r.personsEnc, aad(r.id, 'persons'))) as PersonConcerned[]) : []) : null,
       allowedEvents: this.requests.allowedFor(r, AccessPolicy.actorOf(p)),
       snapshot: await this.requests.placedSnapshot(r),
-      deadlines: await em.find(Deadline, { request: r.id, status: { $in: ['OPEN', 'PAUSED'] } }, { orderBy: { dueAt: 'asc' } }),
+      deadlines: await this.requests.openDeadlines(r.id, em),
     };
   }
 
@@ -126,9 +115,10 @@ export class CaseAccessService {
     if (!value) throw new ValidationFailedError(errors);
     if (value.requestingState !== p.state)
       throw new ValidationFailedError([{ field: 'requestingState', reason: `must be your State (${p.state}): you act for its central authority` }]);
+    const reference = value.reference ?? this.requests.generateReference(value);
     try {
       return await this.withPrincipal(p, async (em) => {
-        const r = this.requests.newRequest(value, value.reference ?? this.requests.generateReference(value));
+        const r = this.requests.newRequest(value, reference);
         if (value.factsSummary !== null) r.factsEnc = this.cipher.encrypt(value.factsSummary, aad(r.id, 'facts'));
         if (value.personsConcerned.length) r.personsEnc = this.cipher.encrypt(JSON.stringify(value.personsConcerned), aad(r.id, 'persons'));
         em.persist(r);
@@ -137,8 +127,7 @@ export class CaseAccessService {
         return this.record(em, p, r, 'FULL');
       });
     } catch (err) {
-      if (err instanceof UniqueConstraintViolationException)
-        throw new DomainError('CONFLICT', `reference ${value.reference} exists already`, { errors: [{ field: 'reference', reason: 'exists already' }] });
+      if (err instanceof UniqueConstraintViolationException) throw new ReferenceExistsError(reference);
       throw err;
     }
   }

@@ -1,20 +1,11 @@
 import { OUTCOMES } from '@rogatory/workflow';
-import type { YearFigures, YearlyStatistics } from '../statistics/statistics.service';
-
-/** A figure of YearFigures with its count suppressed (null) because it would single out a case. */
-export type SuppressedFigures = Omit<YearFigures, 'facilitated' | 'transmitted' | 'acknowledged' | 'closed' | 'pendingAtYearEnd'> & {
-  facilitated: number | null;
-  transmitted: number | null;
-  acknowledged: number | null;
-  closed: Record<string, number | null>;
-  pendingAtYearEnd: number | null;
-};
+import type { NullableFigures, YearFigures, YearlyStatistics } from '../statistics/statistics.service';
 
 /** Yearly statistics as served to a secretariat: small cells null, and the list of what was suppressed. */
 export interface SuppressedStatistics {
   year: number;
-  networks: Record<string, SuppressedFigures>;
-  total: SuppressedFigures;
+  networks: Record<string, NullableFigures>;
+  total: NullableFigures;
   /** Paths of the suppressed figures, e.g. `networks.WACAP.closed.REFUSED`. */
   suppressed: string[];
   /** Counts from 1 to minCount - 1 are suppressed (STATISTICS_MIN_COUNT). */
@@ -36,7 +27,7 @@ export function suppressSmallCounts(s: YearlyStatistics, minCount: number): Supp
     }
     return n;
   };
-  const figures = (path: string, f: YearFigures): SuppressedFigures => {
+  const figures = (path: string, f: YearFigures): NullableFigures => {
     const closedTotal = OUTCOMES.reduce((a, o) => a + f.closed[o], 0);
     const median = (name: string, v: number | null, over: number) => {
       if (v !== null && over < minCount) {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../access/principal';
 import { ManualClock } from '../clock';
 import { DomainModule } from '../domain.module';
-import { createTestEnvironment, type TestEnvironment } from '../testing';
+import { createTestEnvironment, testPrincipal, type TestEnvironment } from '../testing';
 import { AUDIT_GENESIS_HASH, AuditVerifier } from './audit-verifier.service';
 import { AuditService } from './audit.service';
 
@@ -35,16 +35,7 @@ describe('audit log hash chain (PostgreSQL)', () => {
   let audit: AuditService;
   let verifier: AuditVerifier;
   const clock = new ManualClock(new Date('2026-12-01T09:00:00Z'));
-  const officer: Principal = {
-    userId: randomUUID(),
-    login: 'gh.officer',
-    name: 'Ama Mensah',
-    role: 'CENTRAL_AUTHORITY',
-    state: 'GH',
-    network: null,
-    ip: '203.0.113.7',
-    userAgent: 'Mozilla/5.0 (audit test) — “quotes” é',
-  };
+  const officer: Principal = testPrincipal({ userAgent: 'Mozilla/5.0 (audit test) — “quotes” é' });
   const request = { id: randomUUID(), reference: 'GH-NG/2026/0001' };
 
   const append = (p: Principal = officer) => orm.em.fork().transactional((em) => audit.append(em, p, 'REQUEST_READ', request, { view: 'FULL' }));

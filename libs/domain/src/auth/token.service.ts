@@ -39,7 +39,8 @@ export class UnauthenticatedError extends DomainError {
  */
 @Injectable()
 export class TokenService {
-  private devKey: Promise<{ kid: string; jwk: JWK }> | null = null;
+  /** The development key (row of dev_issuer_key), its private key imported once, and its public key set. */
+  private devKey: Promise<{ kid: string; jwk: JWK; privateKey: Awaited<ReturnType<typeof importJWK>>; publicKeys: JWTVerifyGetKey }> | null = null;
   private remote: JWTVerifyGetKey | null = null;
 
   constructor(
@@ -95,10 +96,7 @@ export class TokenService {
   }
 
   private async keysOf(iss: string | undefined): Promise<JWTVerifyGetKey> {
-    if (this.config.devIssuer && iss === this.devIssuer) {
-      const set = await this.devJwks();
-      return createLocalJWKSet(set);
-    }
+    if (this.config.devIssuer && iss === this.devIssuer) return (await this.devSigningKey()).publicKeys;
     if (this.config.oidcIssuer !== null && iss === this.config.oidcIssuer) {
       this.remote ??= createRemoteJWKSet(new URL(this.config.oidcJwksUrl!), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
       return this.remote;
@@ -109,8 +107,7 @@ export class TokenService {
   /** Public keys of the development issuer (served at /auth/dev/jwks.json). Throws when AUTH_DEV_ISSUER=false. */
   async devJwks(): Promise<JSONWebKeySet> {
     const { kid, jwk } = await this.devSigningKey();
-    const { kty, n, e } = jwk;
-    return { keys: [{ kty, n, e, kid, alg: DEV_ALG, use: 'sig' }] };
+    return publicSet(kid, jwk);
   }
 
   /**
@@ -121,7 +118,7 @@ export class TokenService {
   async mintDevToken(login: string, ttlSeconds = this.config.tokenTtlSeconds): Promise<string> {
     const user = await this.orm.em.fork().findOne(AppUser, { login, issuer: this.devIssuer });
     if (!user) throw new DomainError('NOT_FOUND', `no user "${login}" of the development issuer (npm run cli -- users lists them)`, { login });
-    const { kid, jwk } = await this.devSigningKey();
+    const { kid, privateKey } = await this.devSigningKey();
     const now = Math.floor(this.clock.now().getTime() / 1000);
     return new SignJWT({ name: user.name, email: user.email })
       .setProtectedHeader({ alg: DEV_ALG, kid, typ: 'JWT' })
@@ -130,11 +127,11 @@ export class TokenService {
       .setAudience(this.config.oidcAudience)
       .setIssuedAt(now)
       .setExpirationTime(now + ttlSeconds)
-      .sign(await importJWK(jwk, DEV_ALG));
+      .sign(privateKey);
   }
 
   /** The development key, created at first use (one row; concurrent first uses agree on it). */
-  private devSigningKey(): Promise<{ kid: string; jwk: JWK }> {
+  private devSigningKey(): NonNullable<TokenService['devKey']> {
     if (!this.config.devIssuer) throw new UnauthenticatedError('the development issuer is off (AUTH_DEV_ISSUER=false)');
     this.devKey ??= (async () => {
       const em = this.orm.em.fork();
@@ -148,13 +145,19 @@ export class TokenService {
           .execute(`insert into dev_issuer_key (kid, private_jwk, created_at) values (?, ?, now()) on conflict do nothing`, [kid, JSON.stringify(jwk)]);
         [row] = await em.fork().find(DevIssuerKey, {}, { orderBy: { createdAt: 'asc', kid: 'asc' }, limit: 1 });
       }
-      return { kid: row.kid, jwk: row.privateJwk as unknown as JWK };
+      const jwk = row.privateJwk as unknown as JWK;
+      return { kid: row.kid, jwk, privateKey: await importJWK(jwk, DEV_ALG), publicKeys: createLocalJWKSet(publicSet(row.kid, jwk)) };
     })().catch((err) => {
       this.devKey = null;
       throw err;
     });
     return this.devKey;
   }
+}
+
+/** The public half of the development key as a JWKS (no private members). */
+function publicSet(kid: string, jwk: JWK): JSONWebKeySet {
+  return { keys: [{ kty: jwk.kty, n: jwk.n, e: jwk.e, kid, alg: DEV_ALG, use: 'sig' }] };
 }
 
 function reasonOf(err: unknown): string {

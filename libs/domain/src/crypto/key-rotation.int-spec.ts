@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { aad, CaseAccessService } from '../access/case-access.service';
 import type { Principal } from '../access/principal';
 import { ManualClock } from '../clock';
@@ -9,7 +9,7 @@ import { AppConfig } from '../config/app-config';
 import { DomainModule } from '../domain.module';
 import { MlaRequestService } from '../requests/mla-request.service';
 import type { PersonConcerned, ValidCreateRequest } from '../requests/request-validation';
-import { createTestEnvironment, expectEventually, type TestEnvironment } from '../testing';
+import { createTestEnvironment, expectEventually, testPrincipal, type TestEnvironment } from '../testing';
 import { FieldCipher, FieldDecryptionError } from './field-cipher';
 import { KeyRotationService, type KeyRotationResult } from './key-rotation.service';
 
@@ -74,16 +74,7 @@ describe('field encryption key rotation (PostgreSQL)', () => {
   const configB = () => env.config.with({ fieldEncryptionKeys: keys(KEY_B) });
   const ids = new Map<string, string>();
   const stored = async () => env.sql<StoredRow>(`select id, reference, facts_enc, persons_enc, version, updated_at from mla_request order by reference`);
-  const officer: Principal = {
-    userId: randomUUID(),
-    login: 'gh.officer',
-    name: 'Ama Mensah',
-    role: 'CENTRAL_AUTHORITY',
-    state: 'GH',
-    network: null,
-    ip: '203.0.113.7',
-    userAgent: null,
-  };
+  const officer: Principal = testPrincipal();
 
   beforeAll(async () => {
     env = await createTestEnvironment('key_rotation');

@@ -51,6 +51,13 @@ export interface RequestFilter {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Another request has this reference (unique). CONFLICT, HTTP 409, naming the field `reference`. */
+export class ReferenceExistsError extends DomainError {
+  constructor(reference: string) {
+    super('CONFLICT', `reference ${reference} exists already`, { errors: [{ field: 'reference', reason: 'exists already' }] });
+  }
+}
+
 /**
  * The request is flagged for an administrator (its stored snapshot cannot be placed in the current
  * machine): it takes no event until the flag is cleared. CONFLICT, HTTP 409; `details.attention` is the
@@ -95,8 +102,7 @@ export class MlaRequestService {
     try {
       await em.persistAndFlush(request);
     } catch (err) {
-      if (err instanceof UniqueConstraintViolationException)
-        throw new DomainError('CONFLICT', `reference ${request.reference} exists already`, { errors: [{ field: 'reference', reason: 'exists already' }] });
+      if (err instanceof UniqueConstraintViolationException) throw new ReferenceExistsError(request.reference);
       throw err;
     }
     return request;
@@ -129,10 +135,13 @@ export class MlaRequestService {
     return `${v.requestingState}-${v.requestedState}/${year}/${randomUUID().slice(0, 8).toUpperCase()}`;
   }
 
-  /** The request, or NotFoundError (also for an id that is not a UUID). */
-  async get(id: string, em: EntityManager = this.orm.em.fork()): Promise<MlaRequest> {
+  /**
+   * The request, or NotFoundError (also for an id that is not a UUID, and for one outside `opts.scope`,
+   * a filter the request must also match). `opts.populate` loads lazy columns (subject, facts, persons).
+   */
+  async get(id: string, em: EntityManager = this.orm.em.fork(), opts: { scope?: FilterQuery<MlaRequest>; populate?: string[] } = {}): Promise<MlaRequest> {
     if (!UUID.test(id)) throw new NotFoundError('request', id);
-    const r = await em.findOne(MlaRequest, id);
+    const r = await em.findOne(MlaRequest, opts.scope ? { $and: [{ id }, opts.scope] } : { id }, opts.populate ? { populate: opts.populate as never } : {});
     if (!r) throw new NotFoundError('request', id);
     return r;
   }
@@ -161,9 +170,9 @@ export class MlaRequestService {
     return m.ok ? restoreOrNull(m.persisted) : null;
   }
 
-  /** Open (or paused) deadlines of a request, earliest due first. */
-  async openDeadlines(requestId: string): Promise<Deadline[]> {
-    return this.orm.em.fork().find(Deadline, { request: requestId, status: { $in: ['OPEN', 'PAUSED'] } }, { orderBy: { dueAt: 'asc' } });
+  /** Open (or paused) deadlines of a request, earliest due first; on `em` when given (a caller's transaction). */
+  async openDeadlines(requestId: string, em: EntityManager = this.orm.em.fork()): Promise<Deadline[]> {
+    return em.find(Deadline, { request: requestId, status: { $in: ['OPEN', 'PAUSED'] } }, { orderBy: { dueAt: 'asc' } });
   }
 
   /** The event history of a request, in order (append-only). */

@@ -273,18 +273,13 @@ export function validateEventInput(body: unknown, knownStates: Set<string>, sign
   }
   const type = t as MlaRequestEventType;
   const fields = EVENT_FIELDS[type] ?? [];
-  let actor: Actor | undefined;
+  // A signed-in user's events are theirs: the actor comes from the token, never from the body.
+  let actor: Actor | undefined = signedIn;
   const a = o.actor;
-  if (signedIn) {
-    // A signed-in user's events are theirs: the actor comes from the token, never from the body.
-    if (a !== undefined) c.fail('actor', 'is not accepted: the actor is the signed-in user (bearer token)');
-    c.onlyFields(o, ['type', 'actor', ...fields]);
-    actor = signedIn;
-  } else c.onlyFields(o, ['type', 'actor', ...fields]);
-  if (signedIn) {
-    // actor set above
-  } else if (typeof a !== 'object' || a === null || Array.isArray(a)) c.fail('actor', 'is required: { role, state, name }');
-  else {
+  if (signedIn && a !== undefined) c.fail('actor', 'is not accepted: the actor is the signed-in user (bearer token)');
+  c.onlyFields(o, ['type', 'actor', ...fields]);
+  if (!signedIn && (typeof a !== 'object' || a === null || Array.isArray(a))) c.fail('actor', 'is required: { role, state, name }');
+  else if (!signedIn) {
     const ao = a as Record<string, unknown>;
     c.onlyFields(ao, ['role', 'state', 'name'], 'actor.');
     const role = c.code(

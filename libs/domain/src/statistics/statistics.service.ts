@@ -81,8 +81,8 @@ function empty(): YearFigures {
   };
 }
 
-/** YearFigures or their suppressed form (null counts are written as empty cells). */
-type CsvFigures = Omit<YearFigures, 'facilitated' | 'transmitted' | 'acknowledged' | 'closed' | 'pendingAtYearEnd'> & {
+/** YearFigures whose counts may be null: suppressed as too small to show (small-counts.ts); empty cells in CSV. */
+export type NullableFigures = Omit<YearFigures, 'facilitated' | 'transmitted' | 'acknowledged' | 'closed' | 'pendingAtYearEnd'> & {
   facilitated: number | null;
   transmitted: number | null;
   acknowledged: number | null;
@@ -140,7 +140,7 @@ export class StatisticsService {
   }
 
   /** The same figures as a CSV table: one row per network and a TOTAL row. */
-  toCsv(s: Pick<YearlyStatistics, 'year'> & { networks: Record<string, CsvFigures>; total: CsvFigures }): string {
+  toCsv(s: Pick<YearlyStatistics, 'year'> & { networks: Record<string, NullableFigures>; total: NullableFigures }): string {
     const header = [
       'year',
       'network',
@@ -152,7 +152,7 @@ export class StatisticsService {
       'medianDaysToAcknowledge',
       'medianDaysToClose',
     ];
-    const line = (name: string, f: CsvFigures) => [
+    const line = (name: string, f: NullableFigures) => [
       s.year,
       name,
       f.facilitated ?? '',

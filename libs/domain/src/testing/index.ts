@@ -1,4 +1,6 @@
 import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '../access/principal';
 import { Client } from 'pg';
 import { AppConfig } from '../config/app-config';
 import { dropDatabase, ensureDatabase, migrate } from '../database';
@@ -90,4 +92,19 @@ export async function expectEventually<T>(check: () => Promise<T> | T, timeoutMs
       await new Promise((r) => setTimeout(r, everyMs));
     }
   }
+}
+
+/** A signed-in principal for domain tests: Ghana's central authority officer unless `overrides` say otherwise. */
+export function testPrincipal(overrides: Partial<Principal> = {}): Principal {
+  return {
+    userId: randomUUID(),
+    login: 'gh.officer',
+    name: 'Ama Mensah',
+    role: 'CENTRAL_AUTHORITY',
+    state: 'GH',
+    network: null,
+    ip: '203.0.113.7',
+    userAgent: null,
+    ...overrides,
+  };
 }
