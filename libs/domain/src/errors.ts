@@ -3,7 +3,15 @@
  * the worker maps them to retry or give up.
  */
 export type DomainErrorCode =
-  'VALIDATION_FAILED' | 'NOT_FOUND' | 'STALE_VERSION' | 'EVENT_NOT_ALLOWED' | 'CONFLICT' | 'UNKNOWN_MACHINE_VERSION' | 'UNAUTHENTICATED' | 'FORBIDDEN';
+  | 'VALIDATION_FAILED'
+  | 'NOT_FOUND'
+  | 'STALE_VERSION'
+  | 'EVENT_NOT_ALLOWED'
+  | 'CONFLICT'
+  | 'PRECONDITION_FAILED'
+  | 'UNKNOWN_MACHINE_VERSION'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN';
 
 export interface FieldError {
   /** JSON path of the field, e.g. `requestedState` or `suggestedDeadline.date`. */
@@ -70,5 +78,17 @@ export class ConflictError extends DomainError {
 export class ForbiddenError extends DomainError {
   constructor(reason: string) {
     super('FORBIDDEN', reason);
+  }
+}
+
+/**
+ * A caller's `If-Match` names a version that is no longer current (RFC 9110 §13.1.1): HTTP 412, with
+ * `errors` naming `If-Match`. Nothing was written; the caller reloads and applies its change again.
+ */
+export class PreconditionFailedError extends DomainError {
+  constructor(what: string, given: string) {
+    super('PRECONDITION_FAILED', `${what} has changed since you read it: reload it and apply your change again`, {
+      errors: [{ field: 'If-Match', reason: `${given} is not the current ETag; reload to get it` }],
+    });
   }
 }

@@ -79,6 +79,8 @@ describe('who may see and do what: tokens, scope, metadata views, row-level secu
   it('every role × every case route × a request inside and outside its scope answers the expected status', async () => {
     const results: string[] = [];
     const expected: string[] = [];
+    // Ghana's first WACAP contact point: cp1.gh.wacap's own entry, another's for cp1.kz.casc
+    const [{ contact_point_id: G }] = await env.sql<{ contact_point_id: string }>(`select contact_point_id from app_user where login = 'cp1.gh.wacap'`);
     for (const u of USERS) {
       for (const [id, sees] of [
         [R, u.seesR],
@@ -114,10 +116,33 @@ describe('who may see and do what: tokens, scope, metadata views, row-level secu
       const stats = await http().get('/api/v1/statistics/yearly?year=2026').set(auth[u.login]);
       results.push(`${u.login} GET statistics → ${stats.status}`);
       expected.push(`${u.login} GET statistics → 200`);
+      const isCp = u.login.startsWith('cp');
+      const me = await http().get('/api/v1/contact-points/me').set(auth[u.login]);
+      results.push(`${u.login} GET contact-points/me → ${me.status}`);
+      expected.push(`${u.login} GET contact-points/me → ${isCp ? 200 : 403}`);
+      // changes with a stale If-Match: where the role may make them, 412 (404 for another contact point's entry); nothing is written
+      const changes: Array<[string, () => request.Test, number]> = [
+        [
+          'PUT notification-mode of G',
+          () => http().put(`/api/v1/contact-points/${G}/notification-mode`).send({ mode: 'DAILY_DIGEST' }),
+          u.login === 'admin' || u.login === 'cp1.gh.wacap' ? 412 : isCp ? 404 : 403,
+        ],
+        ['POST holiday', () => http().post('/api/v1/states/GH/holidays').send({ date: '2026-06-04', name: 'x' }), u.login === 'admin' ? 412 : 403],
+        ['POST policy version', () => http().post('/api/v1/networks/WACAP/deadline-policy/versions').send({ note: 'x' }), u.login === 'admin' ? 412 : 403],
+      ];
+      for (const [name, call, status] of changes) {
+        const res = await call().set(auth[u.login]).set('If-Match', '"stale"');
+        results.push(`${u.login} ${name} → ${res.status}`);
+        expected.push(`${u.login} ${name} → ${status}`);
+      }
     }
     expect(results).toEqual(expected);
     // nothing written by the matrix: R keeps its transmission and its facilitation
     expect(await env.sql(`select count(*)::int as n from case_event`)).toEqual([{ n: 2 }]);
+    expect(await env.sql(`select notification_mode from contact_point where id = $1`, [G])).toEqual([{ notification_mode: 'EACH' }]);
+    expect(await env.sql(`select (select count(*)::int from state_holiday) as h, (select count(*)::int from deadline_policy_version) as p`)).toEqual([
+      { h: 0, p: 0 },
+    ]);
   });
 
   it('every route but health, the OpenAPI document and the issuer keys needs a token', async () => {
@@ -222,11 +247,21 @@ describe('who may see and do what: tokens, scope, metadata views, row-level secu
   it('PostgreSQL enforces the scope too: row-level security and column privileges under the principal', async () => {
     const cases = api.get(CaseAccessService);
     const principal = async (login: string): Promise<Principal> => {
-      const [u] = await env.sql<{ id: string; role: Principal['role']; state: string | null; network: string | null }>(
-        'select id, role, state, network from app_user where login = $1',
+      const [u] = await env.sql<{ id: string; role: Principal['role']; state: string | null; network: string | null; contact_point_id: string | null }>(
+        'select id, role, state, network, contact_point_id from app_user where login = $1',
         [login],
       );
-      return { userId: u.id, login, name: login, role: u.role, state: u.state, network: u.network, ip: '127.0.0.1', userAgent: null };
+      return {
+        userId: u.id,
+        login,
+        name: login,
+        role: u.role,
+        state: u.state,
+        network: u.network,
+        contactPointId: u.contact_point_id,
+        ip: '127.0.0.1',
+        userAgent: null,
+      };
     };
     // raw queries without any application filter: the database itself limits the rows
     const count = (login: string) =>

@@ -50,6 +50,7 @@ export class AuthGuard implements CanActivate, OnApplicationBootstrap {
       role: user.role,
       state: user.state,
       network: user.network,
+      contactPointId: user.contactPointId,
       ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
       userAgent: typeof ua === 'string' ? ua.slice(0, 200) : null,
     };

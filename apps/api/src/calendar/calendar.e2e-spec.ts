@@ -311,4 +311,151 @@ describe('holidays and deadline policies (e2e)', () => {
     const [row] = await env.sql<{ paused_days: number }>(`select paused_days from deadline where request_id = $1 and step = 'EXECUTION'`, [paused.id]);
     expect(row.paused_days).toBe(30);
   });
+
+  describe("ETag and If-Match on the administrators' changes", () => {
+    const holidays = (state: string, year = 2026) => get(`/api/v1/states/${state}/holidays?year=${year}`, 'officer.th');
+    const addHoliday = (state: string, date: string, ifMatch?: string) => {
+      const req = http().post(`/api/v1/states/${state}/holidays`).set('Authorization', auth);
+      return (ifMatch === undefined ? req : req.set('If-Match', ifMatch)).send({ date, name: `Holiday ${date}` });
+    };
+    const removeHoliday = (state: string, date: string, ifMatch: string) =>
+      http().delete(`/api/v1/states/${state}/holidays/${date}`).set('Authorization', auth).set('If-Match', ifMatch);
+    const rows = (state: string) =>
+      env.sql<{ date: string }>(`select to_char(date, 'YYYY-MM-DD') as date from state_holiday where state_code = $1 order by date`, [state]);
+    const addVersion = (network: string, ifMatch: string | undefined, note: string) => {
+      const req = http().post(`/api/v1/networks/${network}/deadline-policy/versions`).set('Authorization', auth);
+      return (ifMatch === undefined ? req : req.set('If-Match', ifMatch)).send({ note, steps: { EXECUTION: { due: { calendarDays: 90 } } } });
+    };
+    const versions = (network: string) =>
+      env
+        .sql<{ version: number }>(`select version from deadline_policy_version where network_code = $1 order by version`, [network])
+        .then((r) => r.map((v) => v.version));
+    /** A 412 answer as every changing endpoint gives it. */
+    const expectPreconditionFailed = (res: request.Response) => {
+      expect(res.status).toBe(412);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ status: 412, title: 'Precondition Failed', code: 'PRECONDITION_FAILED' });
+      expect(res.body.detail).toMatch(/has changed since you read it: reload it/);
+      expect(res.body.errors).toEqual([{ field: 'If-Match', reason: expect.stringMatching(/is not the current ETag; reload/) }]);
+    };
+
+    it("a State's holiday table: GET gives its ETag; a change with it succeeds and gives a new one; the old one is refused with 412, changing nothing", async () => {
+      const first = await holidays('KH').expect(200);
+      const e0 = first.headers.etag as string;
+      expect(e0).toMatch(/^"[0-9a-f]{32}"$/);
+      expect((await holidays('KH', 2031).expect(200)).headers.etag).toBe(e0); // one tag for the table, every year
+
+      const added = await addHoliday('KH', '2026-04-14', e0).expect(201);
+      expect(added.body).toMatchObject({ added: 1, removed: 0 });
+      const e1 = added.headers.etag as string;
+      expect(e1).toMatch(/^"[0-9a-f]{32}"$/);
+      expect(e1).not.toBe(e0);
+      expect((await holidays('KH').expect(200)).headers.etag).toBe(e1);
+      expect((await holidays('KH', 2031).expect(200)).headers.etag).toBe(e1);
+
+      // another administrator still holding e0: refused, nothing written
+      expectPreconditionFailed(await addHoliday('KH', '2026-04-15', e0));
+      expectPreconditionFailed(await removeHoliday('KH', '2026-04-14', e0));
+      expect(await rows('KH')).toEqual([{ date: '2026-04-14' }]);
+      expect((await holidays('KH').expect(200)).headers.etag).toBe(e1);
+
+      // a list of tags matches when one is current; a weak form of the current tag too
+      const listed = await addHoliday('KH', '2026-04-15', `${e0}, ${e1}`).expect(201);
+      const e2 = listed.headers.etag as string;
+      expect(new Set([e0, e1, e2]).size).toBe(3);
+      const removed = await removeHoliday('KH', '2026-04-15', `W/${e2}`).expect(200);
+      expect(removed.body).toMatchObject({ added: 0, removed: 1 });
+      // the table is as it was after the first change: so is its tag (the tag is of the content)
+      expect(removed.headers.etag).toBe(e1);
+      expect(await rows('KH')).toEqual([{ date: '2026-04-14' }]);
+
+      // * matches whatever the table is; no If-Match at all is still accepted
+      const star = await addHoliday('KH', '2026-04-16', '*').expect(201);
+      expect(star.headers.etag).not.toBe(e1);
+      const none = await addHoliday('KH', '2026-04-17').expect(201);
+      expect(none.headers.etag).not.toBe(star.headers.etag);
+      const gone = await removeHoliday('KH', '2026-04-17', '*').expect(200);
+      expect(gone.headers.etag).toBe(star.headers.etag);
+      expect(await rows('KH')).toEqual([{ date: '2026-04-14' }, { date: '2026-04-16' }]);
+
+      // the precondition comes first: a stale tag on a date already there is a 412, not a 409
+      expectPreconditionFailed(await addHoliday('KH', '2026-04-14', e0));
+      await addHoliday('KH', '2026-04-14', gone.headers.etag).expect(409);
+    });
+
+    it('a malformed If-Match is a 400 naming If-Match, for both changes, and changes nothing', async () => {
+      const { etag } = (await holidays('KH').expect(200)).headers;
+      for (const bad of ['abc', etag.slice(1, -1), '"unterminated', 'W/', '"a" "b"', '"a",', ' ']) {
+        for (const res of [await addHoliday('KH', '2026-05-01', bad), await removeHoliday('KH', '2026-04-14', bad)]) {
+          expect({ bad, status: res.status, code: res.body.code, fields: res.body.errors?.map((e: { field: string }) => e.field) }).toEqual({
+            bad,
+            status: 400,
+            code: 'VALIDATION_FAILED',
+            fields: ['If-Match'],
+          });
+        }
+      }
+      expect(await rows('KH')).toEqual([{ date: '2026-04-14' }, { date: '2026-04-16' }]);
+      expect((await holidays('KH').expect(200)).headers.etag).toBe(etag);
+    });
+
+    it("two administrators changing a State's table with the same ETag at the same moment: exactly one succeeds, the other gets 412", async () => {
+      for (let round = 0; round < 5; round++) {
+        const { etag } = (await holidays('LA').expect(200)).headers;
+        const dates = [1, 2].map((d) => `2026-07-${String(2 * round + d).padStart(2, '0')}`);
+        const answers = await Promise.all(dates.map((d) => addHoliday('LA', d, etag)));
+        expect(answers.map((a) => a.status).sort()).toEqual([201, 412]);
+        const winner = answers.find((a) => a.status === 201)!;
+        expectPreconditionFailed(answers.find((a) => a.status === 412)!);
+        expect((await rows('LA')).filter((r) => dates.includes(r.date))).toEqual([{ date: dates[answers.indexOf(winner)] }]);
+        expect((await holidays('LA').expect(200)).headers.etag).toBe(winner.headers.etag);
+      }
+      // and an add racing a remove
+      const { etag } = (await holidays('LA').expect(200)).headers;
+      const [first] = await rows('LA');
+      const [add, remove] = await Promise.all([addHoliday('LA', '2026-08-01', etag), removeHoliday('LA', first.date, etag)]);
+      expect([add.status, remove.status]).toEqual(add.status === 201 ? [201, 412] : [412, 200]);
+      expect(await rows('LA')).toHaveLength(add.status === 201 ? 6 : 4);
+    });
+
+    it('a network\'s deadline policy: ETag "<version>"; a version naming the current one is added, a stale one is 412; at the same moment one wins', async () => {
+      const current = await http().get('/api/v1/networks/CASC/deadline-policy').set('Authorization', auth).expect(200);
+      expect([current.headers.etag, current.body.version]).toEqual(['"0"', 0]);
+
+      const v1 = await addVersion('CASC', '"0"', 'execution in 90 days').expect(201);
+      expect(v1.headers.etag).toBe('"1"');
+      expect(v1.body.version).toMatchObject({ network: 'CASC', version: 1 });
+      expect((await http().get('/api/v1/networks/CASC/deadline-policy').set('Authorization', auth).expect(200)).headers.etag).toBe('"1"');
+
+      expectPreconditionFailed(await addVersion('CASC', '"0"', 'read before version 1'));
+      expect(await versions('CASC')).toEqual([1]);
+
+      expect((await addVersion('CASC', '*', 'any version').expect(201)).headers.etag).toBe('"2"');
+      expect((await addVersion('CASC', 'W/"2"', 'weak tag of the current one').expect(201)).headers.etag).toBe('"3"');
+      for (const bad of ['3', 'v3', '"3', '']) {
+        const res = await addVersion('CASC', bad, 'malformed').expect(400);
+        expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['If-Match']);
+      }
+      expect(await versions('CASC')).toEqual([1, 2, 3]);
+
+      for (let round = 0; round < 5; round++) {
+        const { etag } = (await http().get('/api/v1/networks/CASC/deadline-policy').set('Authorization', auth).expect(200)).headers;
+        const answers = await Promise.all([addVersion('CASC', etag, `race ${round} a`), addVersion('CASC', etag, `race ${round} b`)]);
+        expect(answers.map((a) => a.status).sort()).toEqual([201, 412]);
+        expectPreconditionFailed(answers.find((a) => a.status === 412)!);
+        expect(answers.find((a) => a.status === 201)!.headers.etag).toBe(`"${Number(JSON.parse(etag)) + 1}"`);
+      }
+      expect(await versions('CASC')).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      const notes = await env.sql<{ note: string }>(`select note from deadline_policy_version where network_code = 'CASC' and version > 3 order by version`);
+      expect(notes.map((n) => n.note.replace(/ [ab]$/, ''))).toEqual([0, 1, 2, 3, 4].map((r) => `race ${r}`));
+    });
+
+    it('only administrators change them, If-Match or not', async () => {
+      const { etag } = (await holidays('KH').expect(200)).headers;
+      await http().post('/api/v1/states/KH/holidays').set(tokens['officer.th']).set('If-Match', etag).send({ date: '2026-05-01', name: 'x' }).expect(403);
+      await http().delete('/api/v1/states/KH/holidays/2026-04-14').set(tokens['officer.th']).set('If-Match', etag).expect(403);
+      await http().post('/api/v1/networks/CASC/deadline-policy/versions').set(tokens['officer.th']).set('If-Match', '*').send({ note: 'x' }).expect(403);
+      expect(await rows('KH')).toEqual([{ date: '2026-04-14' }, { date: '2026-04-16' }]);
+    });
+  });
 });

@@ -7,6 +7,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   NOT_FOUND: 404,
   STALE_VERSION: 409,
   CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
   EVENT_NOT_ALLOWED: 422,
   UNKNOWN_MACHINE_VERSION: 500,
   UNAUTHENTICATED: 401,
@@ -19,6 +20,7 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  412: 'Precondition Failed',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
@@ -60,7 +62,7 @@ export function sendProblem(res: Response, problem: ProblemDetails): void {
 
 /**
  * Maps every error to `application/problem+json`: domain errors by their code (VALIDATION_FAILED 400,
- * NOT_FOUND 404, STALE_VERSION and CONFLICT 409, EVENT_NOT_ALLOWED 422), Nest's HTTP exceptions and
+ * NOT_FOUND 404, STALE_VERSION and CONFLICT 409, PRECONDITION_FAILED 412, EVENT_NOT_ALLOWED 422), Nest's HTTP exceptions and
  * body-parser errors by their status, anything else to 500 without internals.
  */
 @Catch()

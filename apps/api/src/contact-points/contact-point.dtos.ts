@@ -14,6 +14,12 @@ export class ContactPointView {
     description: 'EACH: one email per reminder or escalation; DAILY_DIGEST: one email a day at 09:00 local time listing what its State owes overdue',
   })
   notificationMode!: string;
+  @ApiProperty({
+    example: '"9f86d081884c7d659a2feaa0c55ad015"',
+    description:
+      'Entity tag of the contact point, quoted as in the ETag header: a hash of the fields above. Send it as If-Match when setting the mode; it changes when any field does.',
+  })
+  etag!: string;
 }
 
 export class ContactPointListView {

@@ -307,6 +307,22 @@ describe('API hardening (e2e)', () => {
       expect(await requestCount()).toBe(before);
     });
 
+    it('is documented in the OpenAPI document on every signed-in POST, and on no other method', async () => {
+      const { body: doc } = await http().get('/docs-json').expect(200);
+      const documented: string[] = [];
+      const posts: string[] = [];
+      for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>>)) {
+        for (const [method, op] of Object.entries(item)) {
+          if (method === 'post') posts.push(path);
+          if (op.parameters?.some((p) => p.name === 'Idempotency-Key' && p.in === 'header')) documented.push(`${method.toUpperCase()} ${path}`);
+        }
+      }
+      expect(posts.length).toBeGreaterThanOrEqual(6);
+      expect(documented.sort()).toEqual(posts.map((p) => `POST ${p}`).sort());
+      expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+      expect(doc.info.description).toContain('Idempotency-Key');
+    });
+
     it('accepts a key of 200 visible characters', async () => {
       const key = `${'k'.repeat(190)}!~"{}[]:;,`;
       const first = await create(key).expect(201);

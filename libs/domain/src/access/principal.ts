@@ -14,6 +14,8 @@ export interface Principal {
   state: string | null;
   /** Network (CONTACT_POINT, SECRETARIAT), else null. */
   network: string | null;
+  /** The directory's contact point this user is (CONTACT_POINT, `app_user.contact_point_id`), else null. */
+  contactPointId: string | null;
   /** Client IP address as Express sees it (TRUST_PROXY_HOPS), for the audit log. */
   ip: string;
   /** User-Agent header, cut to 200 characters, for the audit log. */

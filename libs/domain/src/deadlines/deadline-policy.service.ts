@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import {
   DEADLINE_STEPS,
   DEFAULT_DEADLINE_POLICY,
+  NETWORK_CODES,
   STAGES,
   type DeadlinePolicy,
   type DeadlineStep,
@@ -12,7 +13,9 @@ import {
 } from '@rogatory/workflow';
 import { Clock } from '../clock';
 import { Deadline, DeadlinePolicyVersion, Network } from '../entities';
+import type { Precondition } from '../entity-tag';
 import { ConflictError, NotFoundError, ValidationFailedError, type FieldError } from '../errors';
+import { isStorableText } from '../requests/request-validation';
 
 /** A network's policy at one version, as the API shows it. */
 export interface PolicyVersionView {
@@ -31,6 +34,14 @@ export interface PolicyInForce {
   network: string;
   version: number;
   policy: DeadlinePolicy;
+}
+
+/**
+ * The entity tag of a network's deadline policy: the number of the version in force, quoted (`"0"` for the
+ * default). Versions are only added, one number at a time, so the number names the whole policy.
+ */
+export function policyEtag(version: number): string {
+  return `"${version}"`;
 }
 
 const LEVELS = STAGES.filter((s) => s !== 'REMINDER') as Array<keyof EscalationLadder>;
@@ -57,6 +68,7 @@ export function applyPolicyChange(current: DeadlinePolicy, change: unknown): { p
   for (const key of Object.keys(change)) if (!['note', 'steps', 'ladder'].includes(key)) errors.push({ field: key, reason: 'unknown field' });
   const note = change.note;
   if (typeof note !== 'string' || note.trim().length === 0 || note.length > 500) errors.push({ field: 'note', reason: 'must say why, in 1 to 500 characters' });
+  else if (!isStorableText(note)) errors.push({ field: 'note', reason: 'must be valid Unicode text (no NUL, no lone surrogate)' });
 
   const steps = structuredClone(current.steps);
   if (change.steps !== undefined) {
@@ -146,14 +158,26 @@ export class DeadlinePolicyService {
   /**
    * Adds a version of `network`'s policy from `change` (see {@link applyPolicyChange}) applied to the
    * version in force. Returns the new version, and how many open deadlines keep an older version.
-   * Errors: NotFoundError (network), ValidationFailedError (field errors), ConflictError (another
-   * administrator added a version at the same moment: read again and retry).
+   *
+   * `precondition` (the caller's `If-Match`) is called in the transaction with {@link policyEtag} of the
+   * version in force, before anything is written. Two callers may both pass it with the same tag; the
+   * unique (network, version) index then lets one commit, and the other's insert fails: that one's
+   * precondition is called again with the version now in force, so a caller who named a version gets
+   * what it throws, and one who did not (or sent `*`) gets the ConflictError.
+   * Errors: NotFoundError (network), ValidationFailedError (field errors), whatever `precondition` throws,
+   * ConflictError (another administrator added a version at the same moment: read again and retry).
    */
-  async createVersion(network: string, change: unknown, createdBy: string): Promise<{ version: PolicyVersionView; openDeadlinesOnOlderVersions: number }> {
+  async createVersion(
+    network: string,
+    change: unknown,
+    createdBy: string,
+    precondition?: Precondition,
+  ): Promise<{ version: PolicyVersionView; openDeadlinesOnOlderVersions: number }> {
     try {
       return await this.orm.em.fork().transactional(async (em) => {
         const n = await this.network(em, network);
         const current = await this.current(em, network);
+        precondition?.(policyEtag(current.version));
         const result = applyPolicyChange(current.policy, change);
         if ('errors' in result) throw new ValidationFailedError(result.errors);
         const row = new DeadlinePolicyVersion({
@@ -170,14 +194,18 @@ export class DeadlinePolicyService {
         return { version: view(row), openDeadlinesOnOlderVersions: older };
       });
     } catch (err) {
-      if (err instanceof UniqueConstraintViolationException)
+      if (err instanceof UniqueConstraintViolationException) {
+        // The other version has committed (the unique index waited for it): it is the one in force now.
+        precondition?.(policyEtag((await this.current(this.orm.em.fork(), network)).version));
         throw new ConflictError(`another version of the ${network} policy was added at the same time; read it and try again`);
+      }
       throw err;
     }
   }
 
+  /** The network of `code` as written in the path (upper case); NotFoundError for any other string, before any query. */
   private async network(em: EntityManager, code: string): Promise<Network> {
-    const n = await em.findOne(Network, { code });
+    const n = (NETWORK_CODES as readonly string[]).includes(code) ? await em.findOne(Network, { code }) : null;
     if (!n) throw new NotFoundError('network', code);
     return n;
   }

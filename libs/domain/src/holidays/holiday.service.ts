@@ -6,9 +6,10 @@ import { BusinessCalendar, type Weekday } from '../calendar';
 import { Clock } from '../clock';
 import { DeadlineService, type DeadlineMove } from '../deadlines/deadline.service';
 import { StateEntity, StateHoliday } from '../entities';
+import { contentEtag, type Precondition } from '../entity-tag';
 import { ConflictError, NotFoundError, ValidationFailedError, type FieldError } from '../errors';
 import { JobDispatcher, type PostCommitJob } from '../queues/job-dispatcher.service';
-import { isCalendarDate } from '../requests/request-validation';
+import { NOT_ONE_LINE, isCalendarDate, isStorableText } from '../requests/request-validation';
 import { lockCalendarsExclusive } from './calendar-lock';
 
 /** One day off of a State, from date-holidays or from the administrators' table. */
@@ -30,6 +31,17 @@ export interface HolidayChangeResult {
   unchanged: number;
   /** Open deadlines whose due date moved (each also recorded on its case). */
   deadlinesMoved: DeadlineMove[];
+}
+
+/** A State's days off in a year, and the entity tag of its administrators' table (all years). */
+export interface HolidayList {
+  state: string;
+  year: number;
+  weekend: string[];
+  coveredByDateHolidays: boolean;
+  holidays: HolidayView[];
+  /** Entity tag of the State's administrators' table (a hash of its rows, every year), read in the same query as `holidays`. */
+  etag: string;
 }
 
 const MAX_NAME = 200;
@@ -56,44 +68,49 @@ export class HolidayService {
 
   /**
    * The days off of `state` in `year` other than weekends: date-holidays' and the administrators', by
-   * date. Errors: NotFoundError (State), ValidationFailedError (`year` outside 2000–2100).
+   * date, with the entity tag of the State's administrators' table (every year of it, read in the same
+   * query as the holidays listed). Errors: NotFoundError (State), ValidationFailedError (`year` outside 2000–2100).
    */
-  async list(
-    state: string,
-    year: number,
-  ): Promise<{ state: string; year: number; weekend: string[]; coveredByDateHolidays: boolean; holidays: HolidayView[] }> {
+  async list(state: string, year: number): Promise<HolidayList> {
     if (!Number.isInteger(year) || year < YEAR_MIN || year > YEAR_MAX)
       throw new ValidationFailedError([{ field: 'year', reason: `must be a year from ${YEAR_MIN} to ${YEAR_MAX}` }]);
     const em = this.orm.em.fork();
     const s = await this.state(em, state);
-    const own = await em.find(StateHoliday, { state: s, date: { $gte: `${year}-01-01`, $lte: `${year}-12-31` } }, { orderBy: { date: 'asc' } });
+    const all = await this.table(em, s);
+    const own = all.filter((h) => h.date.startsWith(`${year}-`));
     const library = new BusinessCalendar({ code: s.code, timeZone: s.timeZone, weekend: s.weekend as Weekday[] });
     const views: HolidayView[] = [
       ...library.holidaysIn(year).map((h): HolidayView => ({ date: h.date, name: h.name, source: 'DATE_HOLIDAYS' })),
       ...own.map((h): HolidayView => ({ date: h.date, name: h.name, source: 'ADMINISTRATOR', createdAt: h.createdAt.toISOString() })),
     ].sort((a, b) => a.date.localeCompare(b.date) || a.source.localeCompare(b.source));
-    return { state: s.code, year, weekend: s.weekend, coveredByDateHolidays: library.coversPublicHolidays, holidays: views };
+    return { state: s.code, year, weekend: s.weekend, coveredByDateHolidays: library.coversPublicHolidays, holidays: views, etag: revision(all) };
   }
 
   /**
-   * Adds a holiday `{ date: 'YYYY-MM-DD', name }` to `state`'s table and recomputes its open deadlines.
+   * Adds a holiday `{ date: 'YYYY-MM-DD', name }` to `state`'s table and recomputes its open deadlines;
+   * returns what changed and the table's new entity tag. `precondition` (the caller's `If-Match`) is
+   * called with the table's current tag under the State's calendar lock, before anything is written.
    * Errors: NotFoundError (State), ValidationFailedError (naming `date` or `name`), ConflictError (the
-   * date is already in the table). Nothing is written on error.
+   * date is already in the table), whatever `precondition` throws. Nothing is written on error.
    */
-  async add(state: string, body: unknown, createdBy: string): Promise<HolidayChangeResult> {
+  async add(state: string, body: unknown, createdBy: string, precondition?: Precondition): Promise<HolidayChangeResult & { etag: string }> {
     const h = checkHoliday(body, '');
     if ('errors' in h) throw new ValidationFailedError(h.errors);
-    return this.change(state, createdBy, async (em, s) => {
+    return this.change(state, createdBy, precondition, async (em, s) => {
       if (await em.findOne(StateHoliday, { state: s, date: h.date })) throw new ConflictError(`${s.code} already has a holiday on ${h.date}`, { date: h.date });
       em.persist(new StateHoliday({ state: s, date: h.date, name: h.name, createdBy, createdAt: this.clock.now() }));
       return { added: 1, removed: 0, unchanged: 0, reason: `holiday ${h.date} (${h.name}) added to the calendar of ${s.code}` };
     });
   }
 
-  /** Removes an administrator's holiday and recomputes. Errors: NotFoundError (State, or no such holiday in the table). */
-  async remove(state: string, date: string, removedBy: string): Promise<HolidayChangeResult> {
+  /**
+   * Removes an administrator's holiday and recomputes; returns what changed and the table's new entity tag.
+   * `precondition` as for {@link add}, checked before the holiday is looked up. Errors: ValidationFailedError
+   * (`date`), NotFoundError (State, or no such holiday in the table), whatever `precondition` throws.
+   */
+  async remove(state: string, date: string, removedBy: string, precondition?: Precondition): Promise<HolidayChangeResult & { etag: string }> {
     if (!isCalendarDate(date)) throw new ValidationFailedError([{ field: 'date', reason: 'must be a calendar date YYYY-MM-DD' }]);
-    return this.change(state, removedBy, async (em, s) => {
+    return this.change(state, removedBy, precondition, async (em, s) => {
       const row = await em.findOne(StateHoliday, { state: s, date });
       if (!row) throw new NotFoundError(`holiday of ${s.code} on`, date);
       em.remove(row);
@@ -105,7 +122,9 @@ export class HolidayService {
    * Imports a CSV of holidays with the header `state,date,name` (UTF-8, comma-separated, quoted as RFC
    * 4180). All or nothing: every row is checked first and the errors name the line and column (e.g.
    * `line 3: date`); a row already in the table with the same name is unchanged, with another name a
-   * conflict. Then one transaction per State adds the rows and recomputes that State's open deadlines.
+   * conflict. Then one transaction takes the calendar locks of every State named, adds the rows and
+   * recomputes each State's open deadlines. Takes no precondition (a file spans many States' tables): an
+   * import changes the entity tag of each State it adds to, so an `If-Match` read before it fails afterwards.
    */
   async importCsv(text: string, createdBy: string): Promise<HolidayChangeResult> {
     let records: Array<{ record: string[]; info: { lines: number } }>;
@@ -178,24 +197,37 @@ export class HolidayService {
     }
   }
 
+  /**
+   * One change of a State's table: under its exclusive calendar lock (so add, remove and import of that
+   * State run one at a time), checks `precondition` against the table as it is, writes, recomputes the
+   * open deadlines and reads the new entity tag, all in one transaction.
+   */
   private async change(
     state: string,
     actor: string,
+    precondition: Precondition | undefined,
     write: (em: EntityManager, s: StateEntity) => Promise<Omit<HolidayChangeResult, 'deadlinesMoved'> & { reason: string }>,
-  ): Promise<HolidayChangeResult> {
-    let result: HolidayChangeResult | undefined;
+  ): Promise<HolidayChangeResult & { etag: string }> {
+    let result: (HolidayChangeResult & { etag: string }) | undefined;
     let jobs: PostCommitJob[] = [];
     await this.inChange(async (em) => {
       const s = await this.state(em, state);
       await lockCalendarsExclusive(em, [s.code]);
+      // Read after the lock: under READ COMMITTED this statement sees every change committed before it.
+      precondition?.(revision(await this.table(em, s)));
       const { reason, ...counts } = await write(em, s);
       await em.flush();
       const r = await this.deadlines.recompute(em, s.code, reason, actor, this.clock.now());
       jobs = r.jobs;
-      result = { ...counts, deadlinesMoved: r.moves };
+      result = { ...counts, deadlinesMoved: r.moves, etag: revision(await this.table(em, s)) };
     });
     await this.jobs.dispatch(jobs);
     return result!;
+  }
+
+  /** Every row of the State's administrators' table, by date (what {@link revision} is computed from). */
+  private table(em: EntityManager, s: StateEntity): Promise<StateHoliday[]> {
+    return em.find(StateHoliday, { state: s }, { orderBy: { date: 'asc' } });
   }
 
   private async state(em: EntityManager, code: string): Promise<StateEntity> {
@@ -203,6 +235,15 @@ export class HolidayService {
     if (!s) throw new NotFoundError('State', String(code));
     return s;
   }
+}
+
+/**
+ * The entity tag of a State's administrators' holiday table: a content hash ({@link contentEtag}) of every
+ * row, all years, by date: its date, name and entry time (what the list shows). Computed, not stored: no
+ * column or migration, and any writer of the table (add, remove, import, the CLI) changes it.
+ */
+function revision(rows: StateHoliday[]): string {
+  return contentEtag(rows.map((h) => [h.date, h.name, h.createdAt.toISOString()]));
 }
 
 /** Checks `{ date, name }`; field names are prefixed with `prefix` (e.g. `line 3: `). */
@@ -218,12 +259,7 @@ function checkHoliday(body: unknown, prefix: string): { date: string; name: stri
     errors.push({ field: `${prefix}date`, reason: `must fall in ${YEAR_MIN}–${YEAR_MAX}` });
   const name = typeof b.name === 'string' ? b.name.trim() : b.name;
 
-  if (
-    typeof name !== 'string' ||
-    name.length === 0 ||
-    name.length > MAX_NAME ||
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(name)
-  )
+  if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME || NOT_ONE_LINE.test(name) || !isStorableText(name))
     errors.push({ field: `${prefix}name`, reason: `must be 1 to ${MAX_NAME} characters on one line, without control or direction-override characters` });
   return errors.length ? { errors } : { date: date as string, name: name as string };
 }

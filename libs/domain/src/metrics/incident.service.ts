@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncidentResolution, OutboxStatus } from '../entities';
 import { DomainError, NotFoundError, ValidationFailedError, type FieldError } from '../errors';
+import { isStorableText } from '../requests/request-validation';
 import { JobDispatcher } from '../queues/job-dispatcher.service';
 
 /** The resolutions an administrator may record, in the order the API documents them. */
@@ -80,7 +81,7 @@ export function parseResolveIncident(body: unknown): ResolveIncident {
     errors.push({ field: 'resolution', reason: `${JSON.stringify(resolution)} is not one of ${INCIDENT_RESOLUTIONS.join(', ')}` });
   if (note !== undefined && note !== null) {
     if (typeof note !== 'string') errors.push({ field: 'note', reason: `must be a string, got ${typeof note}` });
-    else if (note.includes('\u0000')) errors.push({ field: 'note', reason: 'must not contain NUL characters' });
+    else if (!isStorableText(note)) errors.push({ field: 'note', reason: 'must be valid Unicode text (no NUL, no lone surrogate)' });
     else if (note.length > INCIDENT_NOTE_MAX) errors.push({ field: 'note', reason: `must be at most ${INCIDENT_NOTE_MAX} characters, got ${note.length}` });
   }
   if (errors.length) throw new ValidationFailedError(errors);

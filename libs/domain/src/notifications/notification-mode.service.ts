@@ -1,6 +1,9 @@
+import { LockMode } from '@mikro-orm/core';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import type { Principal } from '../access/principal';
 import { ContactPoint, NOTIFICATION_MODES, type NotificationMode } from '../entities';
+import { contentEtag, type Precondition } from '../entity-tag';
 import { NotFoundError, ValidationFailedError } from '../errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -17,10 +20,25 @@ export interface ContactPointSummary {
   /** ISO 639-1 code of the language it is written to in. */
   language: string;
   notificationMode: NotificationMode;
+  /**
+   * Entity tag of the contact point (quoted, as sent in `ETag`): a content hash ({@link contentEtag}) of
+   * the fields above, so it changes when any of them does, the notification mode included. Send it back
+   * as `If-Match` when setting the mode.
+   */
+  etag: string;
 }
 
 function summary(c: ContactPoint): ContactPointSummary {
-  return { id: c.id, name: c.name, email: c.email, network: c.network.code, state: c.state.code, language: c.language, notificationMode: c.notificationMode };
+  const fields = {
+    id: c.id,
+    name: c.name,
+    email: c.email,
+    network: c.network.code,
+    state: c.state.code,
+    language: c.language,
+    notificationMode: c.notificationMode,
+  };
+  return { ...fields, etag: contentEtag(Object.values(fields)) };
 }
 
 /**
@@ -44,20 +62,41 @@ export class NotificationModeService {
   }
 
   /**
-   * Sets a contact point's notification mode from a body `{ "mode": "EACH" | "DAILY_DIGEST" }` and
-   * returns the contact point. Throws ValidationFailedError naming each bad field (`(body)`, `mode`, an
-   * unknown field), NotFoundError for an unknown id (also one that is not a UUID). Takes effect from the
-   * next stage written (no email already in the outbox is withdrawn) and the next 09:00 digest run.
+   * The contact point of a signed-in user of role CONTACT_POINT (`principal.contactPointId`), with its
+   * entity tag. NotFoundError when the user is linked to no contact point (or to one since removed).
    */
-  async setMode(id: string, body: unknown): Promise<ContactPointSummary> {
+  async mine(principal: Principal): Promise<ContactPointSummary> {
+    const id = principal.contactPointId;
+    const cp = id ? await this.orm.em.fork().findOne(ContactPoint, id) : null;
+    if (!cp) throw new NotFoundError('contact point of user', principal.login);
+    return summary(cp);
+  }
+
+  /**
+   * Sets a contact point's notification mode from a body `{ "mode": "EACH" | "DAILY_DIGEST" }` and
+   * returns the contact point with its new entity tag. `by`, when given, is who asks: an ADMINISTRATOR
+   * may set any contact point's mode; anyone else only that of their own contact point
+   * (`by.contactPointId`), another id being not found, as if unknown. `precondition` (the caller's
+   * `If-Match`) is called with the contact point's current tag while its row is locked (SELECT … FOR
+   * UPDATE), so that of two callers holding the same tag the second sees the first's change. A write that
+   * leaves the mode as it was leaves the tag as it was too.
+   * Throws ValidationFailedError naming each bad field (`(body)`, `mode`, an unknown field), NotFoundError
+   * for an unknown id (also one that is not a UUID, or outside `by`'s scope), whatever `precondition`
+   * throws; nothing is written then. Takes effect from the next stage written (no email already in the
+   * outbox is withdrawn) and the next 09:00 digest run.
+   */
+  async setMode(id: string, body: unknown, opts: { by?: Principal; precondition?: Precondition } = {}): Promise<ContactPointSummary> {
     const mode = parseModeBody(body);
     if (!UUID.test(id)) throw new NotFoundError('contact point', id);
-    const em = this.orm.em.fork();
-    const cp = await em.findOne(ContactPoint, id);
-    if (!cp) throw new NotFoundError('contact point', id);
-    cp.notificationMode = mode;
-    await em.flush();
-    return summary(cp);
+    if (opts.by && opts.by.role !== 'ADMINISTRATOR' && opts.by.contactPointId !== id) throw new NotFoundError('contact point', id);
+    return this.orm.em.fork().transactional(async (em) => {
+      const cp = await em.findOne(ContactPoint, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!cp) throw new NotFoundError('contact point', id);
+      opts.precondition?.(summary(cp).etag);
+      cp.notificationMode = mode;
+      await em.flush();
+      return summary(cp);
+    });
   }
 }
 

@@ -28,6 +28,7 @@ describe('reminder and escalation emails: language, time zone, HTML, headers (Po
   const clock = new ManualClock(new Date('2021-03-01T10:00:00Z'));
   const ids: Record<string, string> = {};
 
+  const INJECTED_REFERENCE = 'INJ/2021/1\r\nBcc: victim2@example.org\r\nReply-To: evil@example.org\r\nX-Injected-Ref: yes';
   const CASES: Array<[string, string, string, string]> = [
     // reference, network, requesting State, requested State (which owes the acknowledgement)
     ['FR/2021/1', 'WACAP', 'NG', 'SN'],
@@ -71,6 +72,8 @@ describe('reminder and escalation emails: language, time zone, HTML, headers (Po
     }
     // References are validated on input (letters, digits, . / _ -); one coming from elsewhere may hold markup.
     await env.sql(`update mla_request set reference = $1 where id = $2`, ['ESC/<b>&"1', ids['ESC/2021/1']]);
+    // And one trying to add headers through the subject and the X-Rogatory-Reference header.
+    await env.sql(`update mla_request set reference = $1 where id = $2`, [INJECTED_REFERENCE, ids['INJ/2021/1']]);
   }, 60_000);
 
   afterAll(async () => {
@@ -233,14 +236,23 @@ describe('reminder and escalation emails: language, time zone, HTML, headers (Po
     expect(parseAddress(mail.header('To')!)).toEqual({ name: 'Ndiaye, Aïssatou; Bureau "B"', address: 'central-authority.bj@example.org' });
   });
 
-  it('never lets CR/LF in a name create a header', async () => {
+  it('never lets CR/LF in a name or a reference create a header or a recipient', async () => {
     const [row] = await rowsOf('INJ/2021/1', 'REMINDER');
     const { mail, to, raw } = received(row);
     expect(to).toEqual(['central-authority.tg@example.org']);
     expect(mail.headers.map(([n]) => n.toLowerCase())).not.toEqual(expect.arrayContaining(['bcc']));
     expect(mail.headers.map(([n]) => n.toLowerCase())).not.toEqual(expect.arrayContaining(['x-injected']));
-    expect(raw).not.toMatch(/^(Bcc|X-Injected):/im);
+    const head = raw.split(/\r?\n\r?\n/)[0]; // the header section (the text part may show the reference's line breaks: it is body)
+    expect(head).not.toMatch(/^(Bcc|X-Injected):/im);
     expect(parseAddress(mail.header('To')!)).toEqual({ name: 'Evil Bcc: victim@example.org X-Injected: yes', address: 'central-authority.tg@example.org' });
+    // The reference travels folded inside the Subject and X-Rogatory-Reference headers, never as headers of its own.
+    expect(head).not.toMatch(/^(X-Injected-Ref|Reply-To):/im);
+    expect(mail.headers.filter(([n]) => /^(subject|x-rogatory-reference|bcc|cc|reply-to)$/i.test(n)).map(([n]) => n.toLowerCase())).toEqual([
+      'x-rogatory-reference',
+      'subject',
+    ]);
+    expect(decodeWords(mail.header('Subject')!)).toContain('INJ/2021/1');
+    expect(env.smtp.received.filter((m) => m.to.includes('victim@example.org') || m.to.includes('victim2@example.org'))).toEqual([]);
   });
 
   it('marks a late message in the subject and the body, and lists a level 4 case for the plenary', async () => {

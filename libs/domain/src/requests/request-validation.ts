@@ -12,10 +12,27 @@ import {
   type Actor,
   type MlaRequestEventType,
 } from '@rogatory/workflow';
+import { isValid as isIsoCountry } from 'i18n-iso-countries';
 import type { FieldError } from '../errors';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TEXT_MAX = 4000;
+
+/**
+ * Characters a one-line field (a reference, a name, a subject) refuses: C0 and C1 controls (CR and LF
+ * would split an email header or a CSV row), line and paragraph separators, and the bidirectional
+ * embedding, override and isolate controls that can make a text read differently from what it holds
+ * (CVE-2021-42574, "Trojan Source").
+ */
+export const NOT_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * True when `s` can be stored and read back unchanged: no NUL (PostgreSQL text cannot hold it) and no
+ * lone surrogate (UTF-8 cannot encode one; it would come back as U+FFFD, or break the field encryption).
+ */
+export function isStorableText(s: string): boolean {
+  return !s.includes('\u0000') && (s as string & { isWellFormed(): boolean }).isWellFormed();
+}
 
 /** True for a real calendar date written YYYY-MM-DD. */
 export function isCalendarDate(s: unknown): s is string {
@@ -45,8 +62,8 @@ class Checker {
             ? 'must not contain NUL characters'
             : !(v as string & { isWellFormed(): boolean }).isWellFormed()
               ? 'must be valid Unicode (no lone surrogate)'
-              : opts.singleLine && /[\u0000-\u001f\u007f]/.test(v)
-                ? 'must be one line without control characters'
+              : opts.singleLine && NOT_ONE_LINE.test(v)
+                ? 'must be one line without control or direction-override characters'
                 : v.length > (opts.max ?? TEXT_MAX)
                   ? `must be at most ${opts.max ?? TEXT_MAX} characters, got ${v.length}`
                   : null;
@@ -223,7 +240,8 @@ function persons(o: Record<string, unknown>, c: Checker): PersonConcerned[] {
     c.onlyFields(po, ['name', 'nationality', 'location'], `${path}.`);
     const name = c.text(po, 'name', { required: true, max: 200, singleLine: true, path: `${path}.name` });
     const nationality = c.text(po, 'nationality', { max: 2, path: `${path}.nationality` });
-    if (nationality !== undefined && !/^[A-Za-z]{2}$/.test(nationality)) c.fail(`${path}.nationality`, 'must be an ISO 3166-1 alpha-2 code');
+    if (nationality !== undefined && !(/^[A-Za-z]{2}$/.test(nationality) && isIsoCountry(nationality)))
+      c.fail(`${path}.nationality`, `${JSON.stringify(nationality)} is not an ISO 3166-1 alpha-2 country code`);
     const location = c.text(po, 'location', { max: 200, singleLine: true, path: `${path}.location` });
     if (name) out.push({ name, ...(nationality ? { nationality: nationality.toUpperCase() } : {}), ...(location ? { location } : {}) });
   });

@@ -103,6 +103,7 @@ export function testPrincipal(overrides: Partial<Principal> = {}): Principal {
     role: 'CENTRAL_AUTHORITY',
     state: 'GH',
     network: null,
+    contactPointId: null,
     ip: '203.0.113.7',
     userAgent: null,
     ...overrides,
