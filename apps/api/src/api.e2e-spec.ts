@@ -59,7 +59,7 @@ describe('API /api/v1 (e2e)', () => {
     expect(res.headers.etag).toBe('"1"');
     const got = await get(res.headers.location).expect(200);
     expect(got.body).toMatchObject({ reference: 'E2E/2021/1', requestingState: 'NG', requestedState: 'GH', state: 'draft', version: 1, openDeadlines: [] });
-    expect(got.body.allowedEvents.requestingCentralAuthority).toEqual(['draftShared', 'requestTransmitted']);
+    expect(got.body.allowedEvents.requestingCentralAuthority).toEqual(['draftShared', 'draftAmended', 'requestTransmitted']);
     expect(got.body.allowedEvents.requestedCentralAuthority).toEqual([]);
   });
 
@@ -227,7 +227,7 @@ describe('API /api/v1 (e2e)', () => {
     expect(res.body.networks.CASC).toMatchObject({ transmitted: 1, pendingAtYearEnd: 1 });
     const csv = await get('/api/v1/statistics/yearly?year=2021&format=csv', 'admin').expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    expect(csv.text.split('\n')[0]).toMatch(/^year,network,facilitated/);
+    expect(csv.text.split('\r\n')[0]).toMatch(/^\uFEFFyear,network,facilitated/); // UTF-8 BOM, CRLF (export/csv.ts)
     const bad = await get('/api/v1/statistics/yearly?year=21&network=EU').expect(400);
     expect(bad.body.errors).toEqual([{ field: 'year', reason: 'is required, a year YYYY' }]);
   });
@@ -281,7 +281,7 @@ describe('API /api/v1 (e2e)', () => {
       actor: { role: 'SECRETARIAT' },
       channel: 'CENTRAL_AUTHORITY',
     } as never).expect(422);
-    expect(secretariat.body.allowedEvents).toEqual(['facilitationRecorded']);
+    expect(secretariat.body.allowedEvents).toEqual(['facilitationRecorded', 'bilateralMeetingHeld']);
     for (const q of ['network=CASC&network=CASC', 'network=NOPE', 'state=nonsense', 'network=%00', 'limit=99999999999']) {
       const res = await get(`/api/v1/requests?${q}`).expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');

@@ -12,8 +12,12 @@ import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { HolidaysController } from './calendar/holidays.controller';
 import { PoliciesController } from './calendar/policies.controller';
 import { ContactPointsController } from './contact-points/contact-points.controller';
+import { ContactPointAbsenceController } from './contact-points/contact-point-absence.controller';
+import { ContactPointHandoverController } from './contact-points/contact-point-handover.controller';
+import { DirectoryController } from './directory/directory.controller';
 import { HealthController } from './health/health.controller';
 import { RequestsController } from './requests/requests.controller';
+import { PlenariesController } from './plenary/plenaries.controller';
 import { StatisticsController } from './statistics/statistics.controller';
 
 /** The HTTP API: requests, events, statistics, health. No processors (the worker runs those). */
@@ -30,6 +34,10 @@ export class ApiModule {
         HolidaysController,
         PoliciesController,
         ContactPointsController,
+        ContactPointAbsenceController,
+        ContactPointHandoverController,
+        DirectoryController,
+        PlenariesController,
         DevIssuerController,
       ],
       providers: [

@@ -17,6 +17,10 @@ import { HolidayService } from './holidays/holiday.service';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { DeadlineService } from './deadlines/deadline.service';
 import { DirectoryService } from './directory/directory.service';
+import { ContactPointAbsenceService } from './directory/contact-point-absence.service';
+import { ContactPointHandoverService } from './directory/contact-point-handover.service';
+import { DirectoryCsvService } from './directory/directory-csv.service';
+import { DirectoryEntryService } from './directory/directory-entry.service';
 import { RegisterImportService } from './import/register-import.service';
 import { ormOptions } from './mikro-orm.config';
 import { MailDriver, SmtpMailDriver } from './notifications/mail-driver';
@@ -28,6 +32,7 @@ import { JobDispatcher } from './queues/job-dispatcher.service';
 import { QueueName } from './queues/queues';
 import { redisConnection } from './queues/redis-connection';
 import { MlaRequestService } from './requests/mla-request.service';
+import { PlenaryService } from './plenary/plenary.service';
 import { SnapshotMigrationService } from './requests/snapshot-migration.service';
 import { StatisticsService } from './statistics/statistics.service';
 import { IncidentService } from './metrics/incident.service';
@@ -43,6 +48,10 @@ export interface DomainModuleOptions {
 
 const SERVICES = [
   DirectoryService,
+  DirectoryEntryService,
+  DirectoryCsvService,
+  ContactPointAbsenceService,
+  ContactPointHandoverService,
   TokenService,
   UserService,
   AuditService,
@@ -66,6 +75,7 @@ const SERVICES = [
   MetricsService,
   IncidentService,
   IdempotencyService,
+  PlenaryService,
 ];
 
 /** Waits for every queue's Redis connection at start-up: fails fast when Redis is unreachable, and closes cleanly. */

@@ -82,3 +82,11 @@ export const FACILITATION_ACTIONS = [
   'OTHER',
 ] as const;
 export type FacilitationAction = (typeof FACILITATION_ACTIONS)[number];
+
+/**
+ * What a bilateral meeting at a network's plenary made of a stuck request: RESOLVED (the step owed is
+ * unblocked), ACTION_AGREED (a next step and date agreed between the two central authorities),
+ * NO_PROGRESS (discussed, nothing agreed), NOT_DISCUSSED (on the agenda, not reached).
+ */
+export const BILATERAL_MEETING_OUTCOMES = ['RESOLVED', 'ACTION_AGREED', 'NO_PROGRESS', 'NOT_DISCUSSED'] as const;
+export type BilateralMeetingOutcome = (typeof BILATERAL_MEETING_OUTCOMES)[number];

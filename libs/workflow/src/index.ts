@@ -1,4 +1,5 @@
 export * from './codes';
+export * from './completeness';
 export * from './deadline-policy';
 export * from './mla-request.events';
 export * from './mla-request.machine';

@@ -1,4 +1,5 @@
-import type { Channel, FacilitationAction, NetworkCode, Outcome, RefusalGround, Role } from './codes';
+import type { BilateralMeetingOutcome, Channel, FacilitationAction, NetworkCode, Outcome, RefusalGround, Role } from './codes';
+import type { ChecklistMark, ContentItem } from './completeness';
 import type { DeadlineStep, Stage } from './deadline-policy';
 
 /** Who sent an event: role, the State they act for (null for the programme or the system), name. */
@@ -31,7 +32,8 @@ export interface SuggestedDeadline {
 export type MlaRequestEvent = EventBase &
   (
     | { type: 'draftShared' }
-    | { type: 'draftReviewed'; comments?: string }
+    | { type: 'draftAmended'; fields: string[] }
+    | { type: 'draftReviewed'; comments?: string; checklist?: Partial<Record<ContentItem, ChecklistMark>>; requirements?: string }
     | { type: 'requestTransmitted'; channel: Channel; suggestedDeadline?: SuggestedDeadline }
     | { type: 'writtenConfirmationSent' }
     | { type: 'receiptAcknowledged' }
@@ -49,7 +51,8 @@ export type MlaRequestEvent = EventBase &
     | { type: 'requestLapsed'; reasons?: string }
     | { type: 'progressEnquirySent' }
     | { type: 'progressEnquiryAnswered' }
-    | { type: 'facilitationRecorded'; action: FacilitationAction; note?: string }
+    | { type: 'facilitationRecorded'; action: FacilitationAction; note?: string; network?: NetworkCode }
+    | { type: 'bilateralMeetingHeld'; meetingId: string; outcome: BilateralMeetingOutcome; note?: string }
     | { type: 'deadlineReached'; step: DeadlineStep; stage: Stage }
   );
 
@@ -57,6 +60,7 @@ export type MlaRequestEventType = MlaRequestEvent['type'];
 
 export const MLA_REQUEST_EVENT_TYPES: readonly MlaRequestEventType[] = [
   'draftShared',
+  'draftAmended',
   'draftReviewed',
   'requestTransmitted',
   'writtenConfirmationSent',
@@ -76,6 +80,7 @@ export const MLA_REQUEST_EVENT_TYPES: readonly MlaRequestEventType[] = [
   'progressEnquirySent',
   'progressEnquiryAnswered',
   'facilitationRecorded',
+  'bilateralMeetingHeld',
   'deadlineReached',
 ];
 
@@ -152,4 +157,25 @@ export interface MlaRequestContext extends MlaRequestInput {
   executionStarted: boolean;
   partiallyExecuted: boolean;
   listedForPlenary: boolean;
+  /**
+   * Other networks the request is also facilitated through (a `facilitationRecorded` LINKED_OTHER_NETWORK
+   * naming one); absent in snapshots written before it existed (read as none).
+   */
+  linkedNetworks?: NetworkCode[];
+  /**
+   * Informal consultations of the requested State's contact point on the draft (DOMAIN.md §3), oldest
+   * first: when the draft was shared and when it was reviewed (null while under review). Absent in
+   * snapshots written before it existed.
+   */
+  informalConsultations?: InformalConsultation[];
+  /** UTC instant of the last amendment of the draft's content (`draftAmended`); absent when never amended. */
+  draftAmendedAt?: string;
+  /** Outcomes of the bilateral meetings at plenaries that discussed the request, oldest first; absent when none. */
+  bilateralMeetings?: Array<{ meetingId: string; outcome: BilateralMeetingOutcome; on: string }>;
+}
+
+/** One informal consultation on a draft: UTC instants of `draftShared` and of its `draftReviewed`. */
+export interface InformalConsultation {
+  sharedAt: string;
+  reviewedAt: string | null;
 }

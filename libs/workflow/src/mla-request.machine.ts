@@ -1,5 +1,5 @@
 import { and, assign, enqueueActions, setup } from 'xstate';
-import { CHANNELS, REFUSAL_GROUNDS, type Outcome } from './codes';
+import { CHANNELS, NETWORK_CODES, REFUSAL_GROUNDS, type Outcome } from './codes';
 import { DEFAULT_DEADLINE_POLICY, nextStage, STAGES, stageLevel, type DeadlineStep } from './deadline-policy';
 import type { MlaRequestContext, MlaRequestEffect, MlaRequestEvent, MlaRequestInput } from './mla-request.events';
 
@@ -88,6 +88,16 @@ export const mlaRequestMachine = setup({
     canAnswerEnquiry: ({ context, event }) =>
       context.deadlines.PROGRESS_ENQUIRY_REPLY !== undefined && event.actor.role === 'CENTRAL_AUTHORITY' && event.actor.state === context.requestedState,
     /** Facilitation: a contact point of either State, or the network secretariat / programme (no State). */
+    bySecretariatWhileOpen: ({ context, event }) => context.milestones.closedOn === null && event.actor.role === 'SECRETARIAT' && event.actor.state === null,
+    /**
+     * LINKED_OTHER_NETWORK names the other network (not the request's own); no other action names one.
+     * Linking a network already linked is accepted (a further facilitation step) and changes nothing.
+     */
+    networkLinkNamesAnother: ({ context, event }) => {
+      const e = event as E<'facilitationRecorded'>;
+      if (e.action !== 'LINKED_OTHER_NETWORK') return e.network === undefined;
+      return e.network !== undefined && (NETWORK_CODES as readonly string[]).includes(e.network) && e.network !== context.network;
+    },
     canFacilitate: ({ context, event }) =>
       context.milestones.closedOn === null &&
       ((event.actor.role === 'CONTACT_POINT' && (event.actor.state === context.requestingState || event.actor.state === context.requestedState)) ||
@@ -169,6 +179,22 @@ export const mlaRequestMachine = setup({
     recordAcknowledgement: assign(({ context, event }) => ({
       milestones: { ...context.milestones, acknowledgedOn: event.occurredOn, acknowledgementInferred: event.inferred === true },
     })),
+    recordAmendment: assign(({ event }) => ({ draftAmendedAt: event.occurredAt })),
+    recordBilateralMeeting: assign(({ context, event }) => {
+      const e = event as E<'bilateralMeetingHeld'>;
+      return { bilateralMeetings: [...(context.bilateralMeetings ?? []), { meetingId: e.meetingId, outcome: e.outcome, on: e.occurredOn }] };
+    }),
+    openInformalConsultation: assign(({ context, event }) => ({
+      informalConsultations: [...(context.informalConsultations ?? []), { sharedAt: event.occurredAt, reviewedAt: null }],
+    })),
+    closeInformalConsultation: assign(({ context, event }) => ({
+      informalConsultations: (context.informalConsultations ?? []).map((c) => (c.reviewedAt === null ? { ...c, reviewedAt: event.occurredAt } : c)),
+    })),
+    linkNetwork: assign(({ context, event }) => {
+      const e = event as E<'facilitationRecorded'>;
+      const linked = context.linkedNetworks ?? [];
+      return e.action === 'LINKED_OTHER_NETWORK' && e.network && !linked.includes(e.network) ? { linkedNetworks: [...linked, e.network] } : {};
+    }),
     recordFacilitation: assign(({ context, event }) =>
       context.milestones.facilitatedOn !== null && context.milestones.facilitatedOn <= event.occurredOn
         ? {}
@@ -240,20 +266,24 @@ export const mlaRequestMachine = setup({
     requestLapsed: { guard: 'canLapse', target: '.lapsed', actions: ['closeAllDeadlines', { type: 'close', params: { outcome: 'LAPSED' } }] },
     progressEnquirySent: { guard: 'canEnquire', actions: { type: 'openDeadline', params: { step: 'PROGRESS_ENQUIRY_REPLY' } } },
     progressEnquiryAnswered: { guard: 'canAnswerEnquiry', actions: { type: 'closeDeadline', params: { step: 'PROGRESS_ENQUIRY_REPLY' } } },
-    facilitationRecorded: { guard: 'canFacilitate', actions: 'recordFacilitation' },
+    facilitationRecorded: { guard: and(['canFacilitate', 'networkLinkNamesAnother']), actions: ['recordFacilitation', 'linkNetwork'] },
+    /** The outcome of a bilateral meeting at the plenary (DOMAIN.md §1, §4 level 4), recorded by the network secretariat; changes no state. */
+    bilateralMeetingHeld: { guard: 'bySecretariatWhileOpen', actions: 'recordBilateralMeeting' },
     deadlineReached: { guard: 'stageDue', actions: 'notifyStage' },
   },
   states: {
     draft: {
       on: {
-        draftShared: { guard: 'byRequestingCA', target: 'informalConsultation' },
+        draftShared: { guard: 'byRequestingCA', target: 'informalConsultation', actions: 'openInformalConsultation' },
+        draftAmended: { guard: 'byRequestingCA', actions: 'recordAmendment' },
         requestTransmitted: { guard: 'validTransmission', target: 'transmitting' },
       },
     },
     /** Informal consultation: the requested State's contact point reviews the draft. */
     informalConsultation: {
       on: {
-        draftReviewed: { guard: 'byRequestedContactPoint', target: 'draft', actions: 'recordFacilitation' },
+        draftReviewed: { guard: 'byRequestedContactPoint', target: 'draft', actions: ['recordFacilitation', 'closeInformalConsultation'] },
+        draftAmended: { guard: 'byRequestingCA', actions: 'recordAmendment' },
         requestTransmitted: { guard: 'validTransmission', target: 'transmitting' },
       },
     },

@@ -121,8 +121,16 @@ describe('migrateSnapshot against a replay of the stored history through version
     const p = migrated(r);
     expect(p.value).toBe(String(replayed.snapshot.value));
     // the whole context: milestones (consultedOn), consultation, refusal and its consultedOn, deadlines, conditions…
-    expect(p.context).toEqual(JSON.parse(JSON.stringify(replayed.snapshot.context)));
-    expect(persistRequest(restoreRequest(p))).toEqual(JSON.parse(JSON.stringify(persistRequest(replayed.snapshot))));
+    // …except what version 2 added later as optional and only events record (informal consultations'
+    // instants, linked networks): absent in a migrated snapshot, read as none.
+    const {
+      informalConsultations: _i,
+      linkedNetworks: _l,
+      ...replayedContext
+    } = JSON.parse(JSON.stringify(replayed.snapshot.context)) as Record<string, unknown>;
+    expect(p.context).toEqual(replayedContext);
+    const persisted = JSON.parse(JSON.stringify(persistRequest(replayed.snapshot))) as { context: Record<string, unknown> };
+    expect(persistRequest(restoreRequest(p))).toEqual({ ...persisted, context: replayedContext });
   });
 
   it('most histories are valid in version 2; the others only break UNTOC art. 18(26) (a refusal or a postponement without consultation)', () => {

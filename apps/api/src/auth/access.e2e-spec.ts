@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { CaseAccessService, ManualClock, TokenService, type Principal } from '@rogatory/domain';
+import { CaseAccessService, ManualClock, TokenService } from '@rogatory/domain';
 import type { TestEnvironment } from '@rogatory/domain/testing';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { generateKeyPairSync } from 'node:crypto';
@@ -246,23 +246,7 @@ describe('who may see and do what: tokens, scope, metadata views, row-level secu
 
   it('PostgreSQL enforces the scope too: row-level security and column privileges under the principal', async () => {
     const cases = api.get(CaseAccessService);
-    const principal = async (login: string): Promise<Principal> => {
-      const [u] = await env.sql<{ id: string; role: Principal['role']; state: string | null; network: string | null; contact_point_id: string | null }>(
-        'select id, role, state, network, contact_point_id from app_user where login = $1',
-        [login],
-      );
-      return {
-        userId: u.id,
-        login,
-        name: login,
-        role: u.role,
-        state: u.state,
-        network: u.network,
-        contactPointId: u.contact_point_id,
-        ip: '127.0.0.1',
-        userAgent: null,
-      };
-    };
+    const principal = (login: string) => app!.principal(login);
     // raw queries without any application filter: the database itself limits the rows
     const count = (login: string) =>
       principal(login).then((p) =>

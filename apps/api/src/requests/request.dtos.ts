@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   CHANNELS,
+  CHECKLIST_MARKS,
+  CONTENT_ITEMS,
   FACILITATION_ACTIONS,
   LEGAL_BASES,
   MEASURES,
@@ -28,6 +30,37 @@ export class CreateRequestDto {
   factsSummary?: string | null;
   @ApiPropertyOptional({ description: 'Persons concerned (18(15)): [{ name, nationality, location }], at most 100; encrypted at rest', isArray: true })
   personsConcerned?: Array<{ name: string; nationality?: string; location?: string }>;
+  @ApiPropertyOptional({ maxLength: 300, nullable: true, description: 'The authority making the request (18(15)(a)), one line' })
+  requestingAuthority?: string | null;
+  @ApiPropertyOptional({
+    maxLength: 300,
+    nullable: true,
+    description: 'Name and functions of the authority conducting the investigation (18(15)(b)), one line',
+  })
+  investigatingAuthority?: string | null;
+  @ApiPropertyOptional({ maxLength: 4000, nullable: true, description: 'Purpose of the evidence, information or action sought (18(15)(f))' })
+  purpose?: string | null;
+  @ApiPropertyOptional({ maxLength: 4000, nullable: true, description: 'Any particular procedure to follow (18(15)(d))' }) procedure?: string | null;
+}
+
+/**
+ * Body of PATCH /api/v1/requests/{id}: the content fields of a draft to change, at least one (`null`
+ * clears an optional one). The network, the States and the reference are fixed once created.
+ */
+export class AmendDraftDto {
+  @ApiPropertyOptional({ enum: REQUEST_TYPES }) requestType?: string;
+  @ApiPropertyOptional() urgent?: boolean;
+  @ApiPropertyOptional({ enum: LEGAL_BASES, nullable: true }) legalBasis?: string | null;
+  @ApiPropertyOptional({ enum: OFFENCES, isArray: true }) offences?: string[];
+  @ApiPropertyOptional({ enum: MEASURES, isArray: true }) measures?: string[];
+  @ApiPropertyOptional({ maxLength: 500, nullable: true }) subject?: string | null;
+  @ApiPropertyOptional() confidential?: boolean;
+  @ApiPropertyOptional({ maxLength: 20000, nullable: true }) factsSummary?: string | null;
+  @ApiPropertyOptional({ isArray: true }) personsConcerned?: Array<{ name: string; nationality?: string; location?: string }>;
+  @ApiPropertyOptional({ maxLength: 300, nullable: true }) requestingAuthority?: string | null;
+  @ApiPropertyOptional({ maxLength: 300, nullable: true }) investigatingAuthority?: string | null;
+  @ApiPropertyOptional({ maxLength: 4000, nullable: true }) purpose?: string | null;
+  @ApiPropertyOptional({ maxLength: 4000, nullable: true }) procedure?: string | null;
 }
 
 export class SuggestedDeadlineDto {
@@ -45,7 +78,13 @@ export class PostEventDto {
   @ApiPropertyOptional({ description: 'executionCompleted: true when partially executed' }) partial?: boolean;
   @ApiPropertyOptional({ enum: FACILITATION_ACTIONS, description: 'facilitationRecorded' }) action?: string;
   @ApiPropertyOptional({ description: 'facilitationRecorded' }) note?: string;
-  @ApiPropertyOptional({ description: 'draftReviewed' }) comments?: string;
+  @ApiPropertyOptional({ enum: NETWORK_CODES, description: 'facilitationRecorded with action LINKED_OTHER_NETWORK: the other network' }) network?: string;
+  @ApiPropertyOptional({ description: "draftReviewed: the contact point's comments on the draft" }) comments?: string;
+  @ApiPropertyOptional({
+    description: `draftReviewed: the completeness checklist of UNTOC art. 18(15), { ITEM: ${CHECKLIST_MARKS.join(' | ')} } for items ${CONTENT_ITEMS.join(', ')}`,
+  })
+  checklist?: Record<string, string>;
+  @ApiPropertyOptional({ description: 'draftReviewed: what the requested State requires (languages, channel, form)' }) requirements?: string;
   @ApiPropertyOptional({ description: 'additionalInformationRequested' }) questions?: string;
   @ApiPropertyOptional({ description: 'consultationOpened (18(26))' }) subject?: string;
   @ApiPropertyOptional({ description: 'requestAccepted' }) executingAuthority?: string;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { CaseEvent, CaseRecord, CaseView, MlaRequest, PersonConcerned } from '@rogatory/domain';
-import { allowedEvents, type Actor } from '@rogatory/workflow';
+import { allowedEvents, type Actor, type Completeness } from '@rogatory/workflow';
 
 export class DeadlineView {
   @ApiProperty() id!: string;
@@ -67,6 +67,25 @@ export class RequestView extends RequestSummaryView {
   @ApiPropertyOptional({ nullable: true, description: 'Summary of the facts (18(15)), FULL view only; encrypted at rest' }) factsSummary!: string | null;
   @ApiPropertyOptional({ type: [PersonConcernedView], nullable: true, description: 'Persons concerned (18(15)), FULL view only; encrypted at rest' })
   personsConcerned!: PersonConcerned[] | null;
+  @ApiPropertyOptional({ nullable: true, description: 'The authority making the request (18(15)(a)), FULL view only' }) requestingAuthority!: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'The authority conducting the investigation, prosecution or proceeding (18(15)(b)), FULL view only' })
+  investigatingAuthority!: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'Purpose of the evidence, information or action sought (18(15)(f)), FULL view only' }) purpose!:
+    string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'Any particular procedure to follow (18(15)(d)), FULL view only' }) procedure!: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    description:
+      'UNTOC art. 18(15) checklist (FULL view): `complete`, `missing` required items, `recommended` items not given, and each item with its paragraph',
+  })
+  completeness!: Completeness | null;
+  @ApiProperty({ type: [String], description: 'Other networks the request is also facilitated through (it counts in theirs too, once in the total)' })
+  linkedNetworks!: string[];
+  @ApiProperty({
+    description:
+      "Informal consultations of the requested State's contact point on the draft: UTC instants shared and reviewed, and how long the review took (hours; null while under review)",
+  })
+  informalConsultations!: Array<{ sharedAt: string; reviewedAt: string | null; hours: number | null }>;
   @ApiProperty({ type: [String], description: 'Events you (the signed-in user) may send now, from the workflow' }) yourAllowedEvents!: string[];
   @ApiProperty({ description: 'Version of the workflow machine that wrote the stored snapshot' }) machineVersion!: number;
   @ApiPropertyOptional({ nullable: true }) channel!: string | null;
@@ -150,6 +169,16 @@ export function requestView(record: CaseRecord, now: Date): RequestView {
     subject: full ? r.subject : null,
     factsSummary: full ? record.factsSummary : null,
     personsConcerned: full ? record.personsConcerned : null,
+    requestingAuthority: full ? r.requestingAuthority : null,
+    investigatingAuthority: full ? r.investigatingAuthority : null,
+    purpose: full ? r.purpose : null,
+    procedure: full ? r.procedure : null,
+    completeness: record.completeness,
+    linkedNetworks: r.linkedNetworks,
+    informalConsultations: (c.informalConsultations ?? []).map((x) => ({
+      ...x,
+      hours: x.reviewedAt === null ? null : Math.round((Date.parse(x.reviewedAt) - Date.parse(x.sharedAt)) / 36_000) / 100,
+    })),
     machineVersion: r.machineVersion,
     channel: c.channel,
     suggestedDeadline: c.suggestedDeadline ? (full ? c.suggestedDeadline : { date: c.suggestedDeadline.date }) : null,

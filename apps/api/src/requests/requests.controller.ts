@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Headers, HttpCode, HttpException, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, HttpException, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CaseAccessService, Clock, ValidationFailedError, type Principal } from '@rogatory/domain';
 import { MLA_REQUEST_STATES, NETWORK_CODES } from '@rogatory/workflow';
 import type { Response } from 'express';
-import { CreateRequestDto, PostEventDto } from './request.dtos';
+import { AmendDraftDto, CreateRequestDto, PostEventDto } from './request.dtos';
 import { ANY_ROLE, CurrentPrincipal, Roles, UNAUTHENTICATED_RESPONSE } from '../auth/access.decorators';
 import { EventView, RequestListView, RequestView, eventView, requestView, summaryView } from './request.views';
 
@@ -132,6 +132,38 @@ export class RequestsController {
   @ApiResponse({ status: 404, ...PROBLEM })
   async get(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<RequestView> {
     const record = await this.cases.get(p, id);
+    res.setHeader('ETag', `"${record.request.version}"`);
+    return requestView(record, this.clock.now());
+  }
+
+  /**
+   * PATCH /api/v1/requests/{id} with `If-Match: "<version>"`: the requesting State's central authority
+   * officer amends the content of a draft (body AmendDraftDto: fields of UNTOC art. 18(15), at least one;
+   * `null` clears an optional one), also while its requested State's contact point reviews it. Answers 200
+   * with the request (its `completeness` shows what 18(15) still lacks) and its new `ETag`; the history
+   * gets a `draftAmended` event naming the fields changed (not their values). 400 naming each bad field;
+   * 404 unknown or outside your scope; 409 stale version; 422 once transmitted (or not your request's
+   * side); 428 without If-Match. A rejected call changes nothing.
+   */
+  @Patch(':id')
+  @Roles('CENTRAL_AUTHORITY')
+  @ApiOperation({ summary: 'Amend the content of a draft (UNTOC art. 18(15))' })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'The version (ETag) of the request you read' })
+  @ApiBody({ type: AmendDraftDto })
+  @ApiOkResponse({ type: RequestView })
+  @ApiResponse({ status: 400, ...PROBLEM })
+  @ApiResponse({ status: 404, ...PROBLEM })
+  @ApiResponse({ status: 409, ...PROBLEM })
+  @ApiResponse({ status: 422, ...PROBLEM })
+  @ApiResponse({ status: 428, ...PROBLEM })
+  async amend(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<RequestView> {
+    const record = await this.cases.amendDraft(p, id, body, parseIfMatch(ifMatch));
     res.setHeader('ETag', `"${record.request.version}"`);
     return requestView(record, this.clock.now());
   }

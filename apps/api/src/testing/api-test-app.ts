@@ -1,6 +1,7 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DirectoryService, TokenService, UserService, type AppConfigValues, type Clock } from '@rogatory/domain';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { AppUser, DirectoryService, TokenService, UserService, type AppConfigValues, type Clock, type Principal } from '@rogatory/domain';
 import { createTestEnvironment, type TestEnvironment } from '@rogatory/domain/testing';
 // The e2e tier boots both applications together: the API and the worker processing its jobs.
 // eslint-disable-next-line @nx/enforce-module-boundaries
@@ -20,6 +21,8 @@ export interface ApiTestApp {
    * the first contact point of that State in `network`, default WACAP, or the secretariat of `network`).
    */
   auth(who: string | { role: string; state?: string | null }, network?: string): Promise<{ Authorization: string }>;
+  /** The Principal of a seeded user by login, as the API's guard builds it (for calling domain services directly). */
+  principal(login: string): Promise<Principal>;
 }
 
 /** Login of the seeded development user acting as `actor` (see ApiTestApp.auth). */
@@ -67,7 +70,21 @@ export async function startApiTestApp(
     if (!tokens.has(login)) tokens.set(login, await api.get(TokenService).mintDevToken(login, 86_400 * 3650));
     return { Authorization: `Bearer ${tokens.get(login)}` };
   };
-  return { env, api, worker, auth };
+  const principal: ApiTestApp['principal'] = async (login) => {
+    const u = await api.get(MikroORM).em.fork().findOneOrFail(AppUser, { login });
+    return {
+      userId: u.id,
+      login,
+      name: u.name,
+      role: u.role,
+      state: u.state,
+      network: u.network,
+      contactPointId: u.contactPointId ?? null,
+      ip: '127.0.0.1',
+      userAgent: null,
+    };
+  };
+  return { env, api, worker, auth, principal };
 }
 
 /** Closes what {@link startApiTestApp} started and drops its database and queue keys; tolerates a partial start. */

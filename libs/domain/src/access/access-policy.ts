@@ -4,10 +4,14 @@ import type { MlaRequest } from '../entities';
 import type { Principal } from './principal';
 
 /**
- * Event types by which a contact point facilitates a case, bringing it into their scope (also in the
- * database function `rogatory_facilitated_by`, migration 20261129230000).
+ * Event types by which a contact point facilitates a case, bringing it into their scope and their
+ * successors' (database function `rogatory_facilitated_by`, migration 20261130003000, which both the
+ * application's scope and row-level security call).
  */
 export const FACILITATION_EVENTS = ['facilitationRecorded', 'draftReviewed'];
+
+/** SQL of the ids of the requests a contact point (parameter: their app_user id) or their predecessors facilitated. */
+export const FACILITATED_BY_SQL = 'select rogatory_facilitated_by(?::uuid)';
 
 /**
  * What a principal may read of a case in scope: FULL (facts, persons concerned, subject, event payloads)
@@ -24,9 +28,10 @@ export type DatabaseRole = 'rogatory_case_reader' | 'rogatory_metadata_reader';
  * cases; PostgreSQL applies the same rule (function `rogatory_can_see`) as a second line.
  *
  * - CENTRAL_AUTHORITY: requests where their State is requesting or requested; FULL.
- * - CONTACT_POINT: requests of their network where their State is requesting or requested, and those they
- *   facilitated (a facilitationRecorded or draftReviewed event of theirs); FULL.
- * - SECRETARIAT: requests of their network; METADATA; counts with small cells suppressed.
+ * - CONTACT_POINT: requests of their network (or linked to it: facilitated through it as well) where
+ *   their State is requesting or requested, and those they facilitated (a facilitationRecorded or
+ *   draftReviewed event of theirs, or of the contact points they took over from); FULL.
+ * - SECRETARIAT: requests of their network or linked to it; METADATA; counts with small cells suppressed.
  * - ADMINISTRATOR: every request's METADATA (flagged requests, incidents); never case contents.
  */
 export const AccessPolicy = {
@@ -39,19 +44,23 @@ export const AccessPolicy = {
   },
 
   /**
-   * Filter of the requests `p` may see. `facilitated` is a subquery (or list) of the ids of requests the
-   * principal facilitated, used for contact points.
+   * Filter of the requests `p` may see. `facilitated` is a subquery (FACILITATED_BY_SQL for this
+   * principal) of the ids of the requests a contact point facilitated.
    */
   scope(p: Principal, facilitated: unknown): FilterQuery<MlaRequest> {
+    const ofNetwork = (n: string): FilterQuery<MlaRequest> => ({ $or: [{ network: n }, { linkedNetworks: { $contains: [n] } }] });
     switch (p.role) {
       case 'CENTRAL_AUTHORITY':
         return { $or: [{ requestingState: p.state! }, { requestedState: p.state! }] };
       case 'CONTACT_POINT':
         return {
-          $or: [{ network: p.network!, $or: [{ requestingState: p.state! }, { requestedState: p.state! }] }, { id: { $in: facilitated as string[] } }],
+          $or: [
+            { $and: [ofNetwork(p.network!), { $or: [{ requestingState: p.state! }, { requestedState: p.state! }] }] },
+            { id: { $in: facilitated as string[] } },
+          ],
         };
       case 'SECRETARIAT':
-        return { network: p.network! };
+        return ofNetwork(p.network!);
       case 'ADMINISTRATOR':
         return {};
       default:
@@ -61,7 +70,7 @@ export const AccessPolicy = {
 
   /**
    * The same scope as SQL over mla_request's columns (for aggregate queries), with its parameters.
-   * Contact points' facilitations come from case_event.actor_user_id.
+   * Contact points' facilitations come from FACILITATED_BY_SQL.
    */
   scopeSql(p: Principal): { sql: string; params: unknown[] } {
     switch (p.role) {
@@ -69,11 +78,11 @@ export const AccessPolicy = {
         return { sql: 'requesting_state = ? or requested_state = ?', params: [p.state, p.state] };
       case 'CONTACT_POINT':
         return {
-          sql: `(network = ? and (requesting_state = ? or requested_state = ?)) or id in (select request_id from case_event where actor_user_id = ? and type in (${FACILITATION_EVENTS.map(() => '?').join(', ')}))`,
-          params: [p.network, p.state, p.state, p.userId, ...FACILITATION_EVENTS],
+          sql: `((network = ? or ? = any(linked_networks)) and (requesting_state = ? or requested_state = ?)) or id in (${FACILITATED_BY_SQL})`,
+          params: [p.network, p.network, p.state, p.state, p.userId],
         };
       case 'SECRETARIAT':
-        return { sql: 'network = ?', params: [p.network] };
+        return { sql: '(network = ? or ? = any(linked_networks))', params: [p.network, p.network] };
       case 'ADMINISTRATOR':
         return { sql: 'true', params: [] };
       default:

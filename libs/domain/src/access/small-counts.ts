@@ -1,5 +1,5 @@
 import { OUTCOMES } from '@rogatory/workflow';
-import type { NullableFigures, YearFigures, YearlyStatistics } from '../statistics/statistics.service';
+import type { Breakdown, NullableFigures, YearFigures, YearlyStatistics } from '../statistics/statistics.service';
 
 /** Yearly statistics as served to a secretariat: small cells null, and the list of what was suppressed. */
 export interface SuppressedStatistics {
@@ -20,32 +20,47 @@ export interface SuppressedStatistics {
  */
 export function suppressSmallCounts(s: YearlyStatistics, minCount: number): SuppressedStatistics {
   const suppressed: string[] = [];
-  const cell = (path: string, n: number): number | null => {
+  const networks = Object.fromEntries(Object.entries(s.networks).map(([n, f]) => [n, suppressFigures(`networks.${n}`, f, minCount, suppressed)]));
+  return { year: s.year, networks, total: suppressFigures('total', s.total, minCount, suppressed), suppressed, minCount };
+}
+
+/** A breakdown as served to a secretariat: small cells null, and the list of what was suppressed (paths like `rows.GH.transmitted`). */
+export type SuppressedBreakdown = Breakdown<NullableFigures> & { suppressed: string[]; minCount: number };
+
+/** {@link suppressSmallCounts} for a breakdown: the same rule on every row and on the total. */
+export function suppressBreakdown(b: Breakdown, minCount: number): SuppressedBreakdown {
+  const suppressed: string[] = [];
+  const rows = b.rows.map((r) => ({ ...r, figures: suppressFigures(`rows.${r.key}`, r.figures, minCount, suppressed) }));
+  return { ...b, rows, total: suppressFigures('total', b.total, minCount, suppressed), suppressed, minCount };
+}
+
+/**
+ * The suppression rule on one set of figures at `path`: counts from 1 to `minCount` - 1 null, a median
+ * over fewer than `minCount` cases null; each suppressed figure's path is appended to `suppressed`.
+ */
+export function suppressFigures(path: string, f: YearFigures, minCount: number, suppressed: string[]): NullableFigures {
+  const cell = (name: string, n: number): number | null => {
     if (n > 0 && n < minCount) {
-      suppressed.push(path);
+      suppressed.push(`${path}.${name}`);
       return null;
     }
     return n;
   };
-  const figures = (path: string, f: YearFigures): NullableFigures => {
-    const closedTotal = OUTCOMES.reduce((a, o) => a + f.closed[o], 0);
-    const median = (name: string, v: number | null, over: number) => {
-      if (v !== null && over < minCount) {
-        suppressed.push(`${path}.${name}`);
-        return null;
-      }
-      return v;
-    };
-    return {
-      facilitated: cell(`${path}.facilitated`, f.facilitated),
-      transmitted: cell(`${path}.transmitted`, f.transmitted),
-      acknowledged: cell(`${path}.acknowledged`, f.acknowledged),
-      closed: Object.fromEntries(OUTCOMES.map((o) => [o, cell(`${path}.closed.${o}`, f.closed[o])])),
-      pendingAtYearEnd: cell(`${path}.pendingAtYearEnd`, f.pendingAtYearEnd),
-      medianDaysToAcknowledge: median('medianDaysToAcknowledge', f.medianDaysToAcknowledge, f.acknowledged),
-      medianDaysToClose: median('medianDaysToClose', f.medianDaysToClose, closedTotal),
-    };
+  const closedTotal = OUTCOMES.reduce((a, o) => a + f.closed[o], 0);
+  const median = (name: string, v: number | null, over: number) => {
+    if (v !== null && over < minCount) {
+      suppressed.push(`${path}.${name}`);
+      return null;
+    }
+    return v;
   };
-  const networks = Object.fromEntries(Object.entries(s.networks).map(([n, f]) => [n, figures(`networks.${n}`, f)]));
-  return { year: s.year, networks, total: figures('total', s.total), suppressed, minCount };
+  return {
+    facilitated: cell('facilitated', f.facilitated),
+    transmitted: cell('transmitted', f.transmitted),
+    acknowledged: cell('acknowledged', f.acknowledged),
+    closed: Object.fromEntries(OUTCOMES.map((o) => [o, cell(`closed.${o}`, f.closed[o])])),
+    pendingAtYearEnd: cell('pendingAtYearEnd', f.pendingAtYearEnd),
+    medianDaysToAcknowledge: median('medianDaysToAcknowledge', f.medianDaysToAcknowledge, f.acknowledged),
+    medianDaysToClose: median('medianDaysToClose', f.medianDaysToClose, closedTotal),
+  };
 }

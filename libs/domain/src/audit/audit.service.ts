@@ -4,7 +4,12 @@ import type { Principal } from '../access/principal';
 import { Clock } from '../clock';
 
 /** What was done: reads and changes of cases (DOMAIN.md §1 roles), statistics and exports. */
-export type AuditAction = 'REQUEST_CREATED' | 'REQUEST_READ' | 'REQUEST_LISTED' | 'HISTORY_READ' | 'EVENT_RECORDED' | 'STATISTICS_READ' | 'STATISTICS_EXPORTED';
+export type AuditAction =
+  'REQUEST_CREATED' | 'REQUEST_READ' | 'REQUEST_LISTED' | 'HISTORY_READ' | 'EVENT_RECORDED' | 'STATISTICS_READ' | 'STATISTICS_EXPORTED' | PlenaryAuditAction;
+
+/** Reads and changes of plenary meetings, their bilateral meetings and agendas, and the secretariat's summary (PlenaryService). */
+export type PlenaryAuditAction =
+  'PLENARY_CREATED' | 'PLENARY_READ' | 'BILATERAL_MEETINGS_PROPOSED' | 'AGENDA_READ' | 'BILATERAL_OUTCOMES_RECORDED' | 'OPEN_REQUESTS_SUMMARY_READ';
 
 /**
  * Appends to the hash-chained audit log (table audit_log, function audit_append). Called inside the

@@ -1,3 +1,4 @@
+import type { Channel } from '@rogatory/workflow';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
@@ -36,3 +37,6 @@ export const placeholderEmail = {
   contactPoint: (network: string, state: string, n: number) => `cp${n}.${state.toLowerCase()}.${network.toLowerCase()}@example.org`,
   secretariat: (network: string) => `secretariat.${network.toLowerCase()}@example.org`,
 };
+
+/** Transmission channels a State's entry accepts until its administrators or contact points say otherwise (UNTOC art. 18(13)). */
+export const DEFAULT_CHANNELS: readonly Channel[] = ['CENTRAL_AUTHORITY', 'DIPLOMATIC'];

@@ -2,8 +2,10 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Audience } from '@rogatory/workflow';
 import { CalendarRegistry, type ExtraHoliday, type Weekday } from '../calendar';
-import { CentralAuthority, ContactPoint, Network, StateEntity, StateHoliday, type NotificationMode } from '../entities';
-import { OTHER_NETWORK, placeholderEmail, readNetworksFile, stateName } from './directory-data';
+import { Clock } from '../clock';
+import { CentralAuthority, ContactPoint, ContactPointHandover, Network, StateEntity, StateHoliday, type NotificationMode } from '../entities';
+import { localDateOf, routeToStandIn, type StandIn, type StandIns } from './absence-routing';
+import { DEFAULT_CHANNELS, OTHER_NETWORK, placeholderEmail, readNetworksFile, stateName } from './directory-data';
 
 /** Who receives a stage notification, and how to write to them. */
 export interface Recipient {
@@ -23,6 +25,23 @@ export interface Recipient {
   timeZone: string;
   /** Set when the recipient is a contact point: its id and how it chose to be notified. */
   contactPoint: { id: string; notificationMode: NotificationMode } | null;
+  /**
+   * Set when this recipient stands in for an absent contact point (DirectoryService.standInFor): the
+   * contact point the email was meant for.
+   */
+  standingInFor?: { id: string; name: string; email: string };
+}
+
+/** A contact point as a {@link Recipient}: its own language first, then its State's other languages; its State's time zone. */
+export function contactPointRecipient(c: ContactPoint): Recipient {
+  return {
+    name: c.name,
+    email: c.email,
+    language: c.language,
+    otherLanguages: c.state.languages.filter((l) => l !== c.language),
+    timeZone: c.state.timeZone,
+    contactPoint: { id: c.id, notificationMode: c.notificationMode },
+  };
 }
 
 export interface SeedResult {
@@ -47,24 +66,44 @@ export class DirectoryService {
   /** The calendar warnings are logged once per process, at the first build. */
   private warned = false;
 
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * Loads networks.json into the directory: 3 networks plus OTHER, every State listed, a central
    * authority per State and `contactPointsPerState` contact points per member State (placeholder names,
    * addresses under example.org). Idempotent: existing rows are updated, none duplicated.
+   *
+   * What networks.json gives (networks, memberships, a State's name, time zone, weekend and languages) is
+   * updated on every run. What the directory's users maintain is set only when the entry is created, so a
+   * new run never undoes their work: a State's accepted languages (its languages), channels
+   * (CENTRAL_AUTHORITY and DIPLOMATIC) and formal requirements (none); the names, addresses and languages
+   * of central authorities and contact points. Entries are created never confirmed (`lastConfirmedAt`
+   * null, hence stale at once: placeholders that nobody has checked), dated `createdAt` = the clock's now.
    */
   async seed(): Promise<SeedResult> {
     const data = readNetworksFile();
     const result: SeedResult = { networks: 0, states: 0, centralAuthorities: 0, contactPoints: 0 };
+    const now = this.clock.now();
     await this.orm.em.fork().transactional(async (em) => {
       const states = new Map<string, StateEntity>();
       for (const [code, s] of Object.entries(data.states)) {
-        const state = await em.upsert(StateEntity, { code, name: stateName(code), timeZone: s.timeZone, weekend: s.weekend, languages: s.languages });
+        let state = await em.findOne(StateEntity, { code });
+        if (!state) {
+          state = em.create(StateEntity, new StateEntity(code, stateName(code), s.timeZone, s.weekend, s.languages));
+          Object.assign(state, { acceptedLanguages: [...s.languages], channels: [...DEFAULT_CHANNELS], formalRequirements: '', createdAt: now });
+        }
+        Object.assign(state, { name: stateName(code), timeZone: s.timeZone, weekend: s.weekend, languages: s.languages });
         states.set(code, state);
-        const ca = (await em.findOne(CentralAuthority, { state })) ?? em.create(CentralAuthority, new CentralAuthority(state, '', ''));
-        ca.name = `Central authority of ${stateName(code)}`;
-        ca.email = placeholderEmail.centralAuthority(code);
+        if (!(await em.findOne(CentralAuthority, { state }))) {
+          const ca = em.create(
+            CentralAuthority,
+            new CentralAuthority(state, `Central authority of ${stateName(code)}`, placeholderEmail.centralAuthority(code)),
+          );
+          ca.createdAt = now;
+        }
         result.states++;
         result.centralAuthorities++;
       }
@@ -83,9 +122,10 @@ export class DirectoryService {
           const language = state.languages.find((l) => n.workingLanguages.includes(l)) ?? n.workingLanguages[0] ?? 'en';
           for (let i = 1; i <= n.contactPointsPerState; i++) {
             const email = placeholderEmail.contactPoint(n.code, m, i);
-            const cp = (await em.findOne(ContactPoint, { network, email })) ?? em.create(ContactPoint, new ContactPoint(network, state, '', email, language));
-            cp.name = `Contact point ${i} of ${state.name} (${n.code})`;
-            cp.language = language;
+            if (!(await em.findOne(ContactPoint, { network, email }))) {
+              const cp = em.create(ContactPoint, new ContactPoint(network, state, `Contact point ${i} of ${state.name} (${n.code})`, email, language));
+              cp.createdAt = now;
+            }
             result.contactPoints++;
           }
         }
@@ -197,15 +237,57 @@ export class DirectoryService {
         { orderBy: { state: 'asc', email: 'asc' }, populate: ['state'] },
       );
       if (!cps.length) return secretariat();
-      return cps.map((c) => ({
-        name: c.name,
-        email: c.email,
-        language: c.language,
-        otherLanguages: c.state.languages.filter((l) => l !== c.language),
-        timeZone: c.state.timeZone,
-        contactPoint: { id: c.id, notificationMode: c.notificationMode },
-      }));
+      return cps.map(contactPointRecipient);
     }
     return secretariat();
+  }
+
+  /**
+   * Every contact point's stand-ins, for {@link standInFor}: first its handover to a successor (open-ended,
+   * from the local date it was handed over: ContactPointHandoverService), then its absence with a
+   * delegate when one is recorded (ContactPointAbsenceService). Read on `em`'s connection (inside the
+   * caller's transaction).
+   */
+  async standIns(em: EntityManager): Promise<StandIns> {
+    const map = new Map<string, StandIn[]>();
+    const add = (s: StandIn) => map.set(s.contactPointId, [...(map.get(s.contactPointId) ?? []), s]);
+    const handovers = await em.find(ContactPointHandover, {});
+    if (handovers.length) {
+      const left = await em.find(ContactPoint, { id: { $in: handovers.map((h) => h.predecessorId) } }, { populate: ['state'] });
+      const zone = new Map(left.map((c) => [c.id, c.state.timeZone]));
+      for (const h of handovers) {
+        const timeZone = zone.get(h.predecessorId)!;
+        add({ contactPointId: h.predecessorId, timeZone, from: localDateOf(h.handedOverAt, timeZone), until: null, delegateId: h.successorId });
+      }
+    }
+    const away = await em.find(
+      ContactPoint,
+      { absenceDelegate: { $ne: null }, absentFrom: { $ne: null }, absentUntil: { $ne: null } },
+      { populate: ['state'] },
+    );
+    for (const c of away)
+      add({ contactPointId: c.id, timeZone: c.state.timeZone, from: c.absentFrom!, until: c.absentUntil!, delegateId: c.absenceDelegate!.id });
+    return map;
+  }
+
+  /**
+   * The recipient who receives, at instant `at` (when the email is due to go out), what is meant for
+   * `recipient`: `recipient` itself unless it is a contact point replaced that day by its local date
+   * (absence-routing.ts, {@link routeToStandIn}); then the delegate (or the delegate's delegate…), with
+   * the delegate's own name, address, language and time zone, `standingInFor` naming the absent one, and
+   * the absent one's `contactPoint.notificationMode` kept (the delegate receives what the absent one
+   * would have received, in the form that one chose: one email per stage, or in its daily digest).
+   */
+  async standInFor(em: EntityManager, recipient: Recipient, at: Date, standIns: StandIns): Promise<Recipient> {
+    if (!recipient.contactPoint || !standIns.size) return recipient;
+    const { recipientId } = routeToStandIn(recipient.contactPoint.id, at, standIns);
+    if (recipientId === recipient.contactPoint.id) return recipient;
+    const delegate = await em.findOne(ContactPoint, recipientId, { populate: ['state'] });
+    if (!delegate) return recipient;
+    return {
+      ...contactPointRecipient(delegate),
+      contactPoint: { id: delegate.id, notificationMode: recipient.contactPoint.notificationMode },
+      standingInFor: { id: recipient.contactPoint.id, name: recipient.name, email: recipient.email },
+    };
   }
 }

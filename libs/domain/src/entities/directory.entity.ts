@@ -48,6 +48,33 @@ export class StateEntity {
   @Property({ type: 'text[]' })
   languages: string[];
 
+  /**
+   * ISO 639-1 codes of the languages this State accepts a request in (UNTOC art. 18(14)); may differ from
+   * `languages` (a State may accept English or French as well as its own). Seeded as `languages`.
+   */
+  @Property({ type: 'text[]', default: '{}' })
+  acceptedLanguages: string[] = [];
+
+  /** Transmission channels this State accepts (CHANNELS codes of @rogatory/workflow). Seeded as CENTRAL_AUTHORITY and DIPLOMATIC. */
+  @Property({ type: 'text[]', default: '{}' })
+  channels: string[] = [];
+
+  /** Formal requirements of a request to this State, free text (e.g. "certified translation; signed by a prosecutor"); '' when none are recorded. */
+  @Property({ type: 'text', default: '' })
+  formalRequirements = '';
+
+  /** When the entry was entered in the directory (UTC): an entry never confirmed is stale from then. */
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  /** Last time someone confirmed the entry is still right (UTC), or null: never (see directory-rules.ts, staleness). */
+  @Property({ type: 'timestamptz', nullable: true })
+  lastConfirmedAt: Date | null = null;
+
+  /** Login of who confirmed it last (an edit confirms too), or null. */
+  @Property({ type: 'text', nullable: true })
+  lastConfirmedBy: string | null = null;
+
   @OneToMany({ entity: () => ContactPoint, mappedBy: 'state' })
   contactPoints = new Collection<ContactPoint>(this);
 
@@ -74,6 +101,17 @@ export class CentralAuthority {
 
   @Property({ type: 'text' })
   email: string;
+
+  /** When the entry was entered in the directory (UTC). */
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  /** Last confirmation (UTC) and by whom (login); null: never confirmed. */
+  @Property({ type: 'timestamptz', nullable: true })
+  lastConfirmedAt: Date | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  lastConfirmedBy: string | null = null;
 
   constructor(state: StateEntity, name: string, email: string) {
     this.state = state;
@@ -117,11 +155,85 @@ export class ContactPoint {
   @Enum({ items: () => NOTIFICATION_MODES, default: 'EACH' })
   notificationMode: NotificationMode = 'EACH';
 
+  /** When the entry was entered in the directory (UTC). */
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  /** Last confirmation (UTC) and by whom (login); null: never confirmed. */
+  @Property({ type: 'timestamptz', nullable: true })
+  lastConfirmedAt: Date | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  lastConfirmedBy: string | null = null;
+
+  /**
+   * An absence: from `absentFrom` to `absentUntil` (calendar dates of its State, both included) the
+   * reminders, escalations and digests meant for this contact point go to `absenceDelegate` instead
+   * (ContactPointAbsenceService, absence-routing.ts). All four are set together, or all null.
+   */
+  @Property({ type: 'date', nullable: true })
+  absentFrom: string | null = null;
+
+  @Property({ type: 'date', nullable: true })
+  absentUntil: string | null = null;
+
+  @ManyToOne({ entity: () => ContactPoint, nullable: true, deleteRule: 'set null' })
+  absenceDelegate: ContactPoint | null = null;
+
+  /** Login of who recorded the absence. */
+  @Property({ type: 'text', nullable: true })
+  absenceSetBy: string | null = null;
+
   constructor(network: Network, state: StateEntity, name: string, email: string, language: string) {
     this.network = network;
     this.state = state;
     this.name = name;
     this.email = email;
     this.language = language;
+  }
+}
+
+/**
+ * A competent (executing) authority of a State: the prosecution service, police or court that executes
+ * the measures of a request its central authority received (DOMAIN.md §3, "assigned to an executing
+ * authority"). Several per State, one per (State, email).
+ */
+@Entity({ tableName: 'competent_authority' })
+@Unique({ properties: ['state', 'email'] })
+export class CompetentAuthority {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @ManyToOne({ entity: () => StateEntity, deleteRule: 'restrict' })
+  state: StateEntity;
+
+  @Property({ type: 'text' })
+  name: string;
+
+  /** Lower-case address. */
+  @Property({ type: 'text' })
+  email: string;
+
+  /** MEASURES codes of @rogatory/workflow (UNTOC art. 18(3)) it executes; at least one. */
+  @Property({ type: 'text[]' })
+  measures: string[];
+
+  /** When the entry was entered in the directory (UTC). */
+  @Property({ type: 'timestamptz' })
+  createdAt: Date;
+
+  /** Last confirmation (UTC) and by whom (login); null: never confirmed. */
+  @Property({ type: 'timestamptz', nullable: true })
+  lastConfirmedAt: Date | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  lastConfirmedBy: string | null = null;
+
+  constructor(state: StateEntity, name: string, email: string, measures: string[], createdAt: Date) {
+    this.state = state;
+    this.name = name;
+    this.email = email;
+    this.measures = measures;
+    this.createdAt = createdAt;
   }
 }

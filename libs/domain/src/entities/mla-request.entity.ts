@@ -15,6 +15,10 @@ export interface MlaRequestFields {
   subject: string | null;
   /** Confidentiality required by the requesting State (UNTOC art. 18(20)). */
   confidential?: boolean;
+  requestingAuthority?: string | null;
+  investigatingAuthority?: string | null;
+  purpose?: string | null;
+  procedure?: string | null;
   snapshot: PersistedMlaRequest;
   createdAt: Date;
   importFingerprint?: string | null;
@@ -38,6 +42,7 @@ export class MlaRequest {
     | 'closedOn'
     | 'outcome'
     | 'listedForPlenary'
+    | 'linkedNetworks'
     | 'attention'
     | 'attentionSince'
     | 'confidential'
@@ -80,6 +85,22 @@ export class MlaRequest {
   /** Short subject line, free text, no facts (the facts are in `factsEnc`). */
   @Property({ type: 'text', nullable: true, lazy: true })
   subject: string | null;
+
+  /** The authority making the request (UNTOC art. 18(15)(a)); substance: FULL views only. */
+  @Property({ type: 'text', nullable: true, lazy: true })
+  requestingAuthority: string | null = null;
+
+  /** Name and functions of the authority conducting the investigation, prosecution or proceeding (18(15)(b)). */
+  @Property({ type: 'text', nullable: true, lazy: true })
+  investigatingAuthority: string | null = null;
+
+  /** The purpose for which the evidence, information or action is sought (18(15)(f)). */
+  @Property({ type: 'text', nullable: true, lazy: true })
+  purpose: string | null = null;
+
+  /** Any particular procedure the requesting State wishes to be followed (18(15)(d)). */
+  @Property({ type: 'text', nullable: true, lazy: true })
+  procedure: string | null = null;
 
   /**
    * The requesting State requires confidentiality of the fact and substance of the request (UNTOC art.
@@ -139,6 +160,14 @@ export class MlaRequest {
   listedForPlenary: boolean = false;
 
   /**
+   * Other networks through which the request is also facilitated (SEAJust asking CASC to reach
+   * Uzbekistan): their contact points of the two States and their secretariat see it, and their
+   * statistics count it; the total counts it once. Network codes, without `network` itself.
+   */
+  @Property({ type: 'text[]', default: '{}' })
+  linkedNetworks: string[] = [];
+
+  /**
    * Why an administrator must look at this request, or null. Set when its stored snapshot cannot be
    * placed in the current machine (migrateSnapshot); a flagged request takes no event and its deadline
    * stages wait, until an administrator repairs it and clears the flag.
@@ -172,6 +201,10 @@ export class MlaRequest {
     this.measures = f.measures;
     this.subject = f.subject;
     this.confidential = f.confidential ?? false;
+    this.requestingAuthority = f.requestingAuthority ?? null;
+    this.investigatingAuthority = f.investigatingAuthority ?? null;
+    this.purpose = f.purpose ?? null;
+    this.procedure = f.procedure ?? null;
     this.importFingerprint = f.importFingerprint ?? null;
     this.createdAt = f.createdAt;
     this.updatedAt = f.createdAt;
@@ -204,6 +237,7 @@ export class MlaRequest {
     this.closedOn = m.closedOn;
     this.outcome = snapshot.context.outcome;
     this.listedForPlenary = snapshot.context.listedForPlenary;
+    this.linkedNetworks = [...(snapshot.context.linkedNetworks ?? [])];
     this.updatedAt = at;
   }
 }

@@ -9,6 +9,10 @@ import { Migration20261129192000_machine_v2 } from './Migration20261129192000_ma
 import { Migration20261129194500_incident_note } from './Migration20261129194500_incident_note';
 import { Migration20261129195500_suggested_due_on } from './Migration20261129195500_suggested_due_on';
 import { Migration20261129230000_access_audit } from './Migration20261129230000_access_audit';
+import { Migration20261130000000_request_content } from './Migration20261130000000_request_content';
+import { Migration20261130003000_scope_links_handover } from './Migration20261130003000_scope_links_handover';
+import { Migration20261130010000_directory } from './Migration20261130010000_directory';
+import { Migration20261130020000_plenary } from './Migration20261130020000_plenary';
 
 /** Every migration, in order: generated with MikroORM's migrator (CONTRIBUTING.md), reviewed, never edited once committed. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -22,4 +26,8 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129194500_incident_note', class: Migration20261129194500_incident_note },
   { name: 'Migration20261129195500_suggested_due_on', class: Migration20261129195500_suggested_due_on },
   { name: 'Migration20261129230000_access_audit', class: Migration20261129230000_access_audit },
+  { name: 'Migration20261130000000_request_content', class: Migration20261130000000_request_content },
+  { name: 'Migration20261130003000_scope_links_handover', class: Migration20261130003000_scope_links_handover },
+  { name: 'Migration20261130010000_directory', class: Migration20261130010000_directory },
+  { name: 'Migration20261130020000_plenary', class: Migration20261130020000_plenary },
 ];

@@ -5,6 +5,7 @@ import type { DeadlineStep } from '@rogatory/workflow';
 import { DateTime } from 'luxon';
 import { Clock } from '../clock';
 import { AppConfig } from '../config/app-config';
+import { contactPointRecipient, DirectoryService } from '../directory/directory.service';
 import { ContactPoint, OutboxEmail } from '../entities';
 import { JobDispatcher, type PostCommitJob } from '../queues/job-dispatcher.service';
 import { renderDigestEmail, type DigestItem } from './email-renderer';
@@ -39,6 +40,7 @@ export class DigestService {
     private readonly clock: Clock,
     private readonly jobs: JobDispatcher,
     private readonly config: AppConfig,
+    private readonly directory: DirectoryService,
   ) {}
 
   /**
@@ -48,6 +50,10 @@ export class DigestService {
    * requests of its network; nothing when nothing is overdue. At most one digest per contact point and
    * local date, however often the job runs (the dedupe key is unique). Each email is queued after its
    * row commits; a failed enqueue is left to the sweeper.
+   *
+   * A contact point away that day (its absence, by its local date: absence-routing.ts) still has its
+   * digest written, at its own 09:00 and about its own State, but addressed to its delegate, in the
+   * delegate's language (DirectoryService.standInFor): nothing waits in the absent one's mailbox.
    */
   async writeDueDigests(): Promise<DigestRunResult> {
     const now = this.clock.now();
@@ -94,8 +100,10 @@ export class DigestService {
           daysOverdue: Math.round(today.diff(DateTime.fromISO(r.due_on, { zone: 'UTC' }), 'days').days),
           link: `${this.config.publicUrl}/requests/${r.request_id}`,
         }));
+        // Its delegate when it is away today (issue 5); else itself.
+        const to = await this.directory.standInFor(em, contactPointRecipient(cp), now, await this.directory.standIns(em));
         const email = renderDigestEmail({
-          languages: [cp.language, ...cp.state.languages.filter((l) => l !== cp.language)],
+          languages: [to.language, ...to.otherLanguages],
           network: cp.network.code,
           state: cp.state.code,
           localDate,
@@ -108,8 +116,8 @@ export class DigestService {
           step: null,
           stage: null,
           level: null,
-          recipientName: cp.name,
-          recipientEmail: cp.email,
+          recipientName: to.name,
+          recipientEmail: to.email,
           subject: email.subject,
           textBody: email.text,
           htmlBody: email.html,

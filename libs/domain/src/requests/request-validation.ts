@@ -1,5 +1,7 @@
 import {
   CHANNELS,
+  CHECKLIST_MARKS,
+  CONTENT_ITEMS,
   FACILITATION_ACTIONS,
   LEGAL_BASES,
   MEASURES,
@@ -135,6 +137,10 @@ export interface CreateRequestInput {
   confidential?: boolean;
   factsSummary?: string | null;
   personsConcerned?: PersonConcerned[];
+  requestingAuthority?: string | null;
+  investigatingAuthority?: string | null;
+  purpose?: string | null;
+  procedure?: string | null;
 }
 
 /** A person concerned by the request (UNTOC art. 18(15)(e)): identity, and where known location and nationality. */
@@ -159,6 +165,80 @@ export interface ValidCreateRequest {
   confidential: boolean;
   factsSummary: string | null;
   personsConcerned: PersonConcerned[];
+  /** The authority making the request (18(15)(a)). */
+  requestingAuthority?: string | null;
+  /** The name and functions of the authority conducting the investigation, prosecution or proceeding (18(15)(b)). */
+  investigatingAuthority?: string | null;
+  /** The purpose for which the evidence, information or action is sought (18(15)(f)). */
+  purpose?: string | null;
+  /** Any particular procedure the requesting State wishes to be followed (18(15)(d)). */
+  procedure?: string | null;
+}
+
+/** Fields of a request's content (UNTOC art. 18(15)) that its requesting officer may amend while it is a draft. */
+export const AMENDABLE_FIELDS = [
+  'requestType',
+  'urgent',
+  'legalBasis',
+  'offences',
+  'measures',
+  'subject',
+  'confidential',
+  'factsSummary',
+  'personsConcerned',
+  'requestingAuthority',
+  'investigatingAuthority',
+  'purpose',
+  'procedure',
+] as const;
+export type AmendableField = (typeof AMENDABLE_FIELDS)[number];
+
+/** A validated amendment: the fields given, normalised (null clears an optional one). */
+export type DraftAmendment = Partial<Pick<ValidCreateRequest, AmendableField>>;
+
+/** The 18(15) content fields shared by creation and amendment (authorities one line ≤ 300, purpose and procedure text ≤ 4,000). */
+function contentFields(o: Record<string, unknown>, c: Checker) {
+  const opt = (field: string, singleLine: boolean, max: number): string | null | undefined => {
+    if (!(field in o)) return undefined;
+    const v = c.text(o, field, { max, singleLine });
+    return v?.trim() ? v.trim() : null;
+  };
+  return {
+    requestingAuthority: opt('requestingAuthority', true, 300),
+    investigatingAuthority: opt('investigatingAuthority', true, 300),
+    purpose: opt('purpose', false, 4000),
+    procedure: opt('procedure', false, 4000),
+  };
+}
+
+/**
+ * Validates an amendment of a draft `{ field: value, … }` (fields of AMENDABLE_FIELDS, at least one; the
+ * network, the States and the reference are fixed once created). Same rules per field as
+ * validateCreateRequest; `null` clears an optional field. Returns the amendment or every field error.
+ */
+export function validateDraftAmendment(body: unknown): { value?: DraftAmendment; errors: FieldError[] } {
+  const c = new Checker();
+  const o = asObject(body, c);
+  if (!o) return { errors: c.errors };
+  c.onlyFields(o, [...AMENDABLE_FIELDS]);
+  if (Object.keys(o).length === 0) c.fail('(body)', `must change at least one of ${AMENDABLE_FIELDS.join(', ')}`);
+  const has = (k: string) => k in o;
+  const out: DraftAmendment = {};
+  if (has('requestType')) out.requestType = c.code(o, 'requestType', REQUEST_TYPES, { required: true });
+  if (has('urgent')) out.urgent = c.bool(o, 'urgent', true);
+  if (has('legalBasis')) out.legalBasis = c.code(o, 'legalBasis', LEGAL_BASES) ?? null;
+  if (has('offences')) out.offences = c.codes(o, 'offences', OFFENCES);
+  if (has('measures')) out.measures = c.codes(o, 'measures', MEASURES);
+  if (has('subject')) out.subject = c.text(o, 'subject', { max: 500, singleLine: true })?.trim() || null;
+  if (has('confidential')) out.confidential = c.bool(o, 'confidential', true);
+  if (has('factsSummary')) {
+    const f = c.text(o, 'factsSummary', { max: 20_000 });
+    out.factsSummary = f?.trim() ? f : null;
+  }
+  if (has('personsConcerned')) out.personsConcerned = persons(o, c);
+  for (const [k, v] of Object.entries(contentFields(o, c))) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  if (c.errors.length) return { errors: c.errors };
+  return { errors: [], value: out };
 }
 
 function asObject(body: unknown, c: Checker): Record<string, unknown> | null {
@@ -174,21 +254,8 @@ export function validateCreateRequest(body: unknown, knownStates: Set<string>): 
   const c = new Checker();
   const o = asObject(body, c);
   if (!o) return { errors: c.errors };
-  c.onlyFields(o, [
-    'reference',
-    'network',
-    'requestingState',
-    'requestedState',
-    'requestType',
-    'urgent',
-    'legalBasis',
-    'offences',
-    'measures',
-    'subject',
-    'confidential',
-    'factsSummary',
-    'personsConcerned',
-  ]);
+  // The fields fixed at creation, then the content a draft may amend.
+  c.onlyFields(o, ['reference', 'network', 'requestingState', 'requestedState', ...AMENDABLE_FIELDS]);
   const reference = c.text(o, 'reference', { max: 100, singleLine: true });
   if (reference !== undefined && !/^[\p{L}\p{N}][\p{L}\p{N} ./_-]*$/u.test(reference))
     c.fail('reference', 'letters, digits, spaces and . / _ - only, starting with a letter or digit');
@@ -205,6 +272,7 @@ export function validateCreateRequest(body: unknown, knownStates: Set<string>): 
   const confidential = c.bool(o, 'confidential', false);
   const factsSummary = c.text(o, 'factsSummary', { max: 20_000 });
   const personsConcerned = persons(o, c);
+  const content = contentFields(o, c);
   if (c.errors.length) return { errors: c.errors };
   return {
     errors: [],
@@ -222,6 +290,10 @@ export function validateCreateRequest(body: unknown, knownStates: Set<string>): 
       confidential: confidential ?? false,
       factsSummary: factsSummary?.trim() ? factsSummary : null,
       personsConcerned,
+      requestingAuthority: content.requestingAuthority ?? null,
+      investigatingAuthority: content.investigatingAuthority ?? null,
+      purpose: content.purpose ?? null,
+      procedure: content.procedure ?? null,
     },
   };
 }
@@ -249,7 +321,7 @@ function persons(o: Record<string, unknown>, c: Checker): PersonConcerned[] {
 }
 
 const EVENT_FIELDS: Partial<Record<MlaRequestEventType, string[]>> = {
-  draftReviewed: ['comments'],
+  draftReviewed: ['comments', 'checklist', 'requirements'],
   requestTransmitted: ['channel', 'suggestedDeadline'],
   additionalInformationRequested: ['questions'],
   consultationOpened: ['subject'],
@@ -259,11 +331,15 @@ const EVENT_FIELDS: Partial<Record<MlaRequestEventType, string[]>> = {
   executionCompleted: ['partial'],
   requestWithdrawn: ['reasons'],
   requestLapsed: ['reasons'],
-  facilitationRecorded: ['action', 'note'],
+  facilitationRecorded: ['action', 'note', 'network'],
 };
 
-/** Event types a user may send (the system alone sends deadlineReached). */
-export const USER_EVENT_TYPES = MLA_REQUEST_EVENT_TYPES.filter((t) => t !== 'deadlineReached');
+/**
+ * Event types a user may send through POST /requests/{id}/events: not deadlineReached (the system's),
+ * bilateralMeetingHeld (recorded with a plenary's bilateral meeting) nor draftAmended (recorded with the
+ * amendment itself, PATCH /requests/{id}).
+ */
+export const USER_EVENT_TYPES = MLA_REQUEST_EVENT_TYPES.filter((t) => t !== 'deadlineReached' && t !== 'bilateralMeetingHeld' && t !== 'draftAmended');
 
 export interface ValidEventInput {
   type: MlaRequestEventType;
@@ -343,10 +419,35 @@ export function validateEventInput(body: unknown, knownStates: Set<string>, sign
     case 'executionCompleted':
       put('partial', c.bool(o, 'partial', true));
       break;
-    case 'facilitationRecorded':
-      put('action', c.code(o, 'action', FACILITATION_ACTIONS, { required: true }));
+    case 'facilitationRecorded': {
+      const action = c.code(o, 'action', FACILITATION_ACTIONS, { required: true });
+      put('action', action);
       put('note', c.text(o, 'note', { max: 1000 }));
+      const network = c.code(o, 'network', NETWORK_CODES, { required: action === 'LINKED_OTHER_NETWORK' });
+      if (network !== undefined && action !== 'LINKED_OTHER_NETWORK') c.fail('network', 'is given only with action LINKED_OTHER_NETWORK');
+      put('network', network);
       break;
+    }
+    case 'draftReviewed': {
+      put('comments', c.text(o, 'comments', { max: 4000 }));
+      put('requirements', c.text(o, 'requirements', { max: 4000 }));
+      const list = o.checklist;
+      if (list !== undefined && list !== null) {
+        if (typeof list !== 'object' || Array.isArray(list))
+          c.fail('checklist', `must be an object { ITEM: ${CHECKLIST_MARKS.join(' | ')} } (items: ${CONTENT_ITEMS.join(', ')})`);
+        else {
+          const lo = list as Record<string, unknown>;
+          c.onlyFields(lo, [...CONTENT_ITEMS], 'checklist.');
+          const marks: Record<string, string> = {};
+          for (const item of CONTENT_ITEMS) {
+            const mark = c.code(lo, item, CHECKLIST_MARKS, { path: `checklist.${item}` });
+            if (mark) marks[item] = mark;
+          }
+          payload.checklist = marks;
+        }
+      }
+      break;
+    }
     default:
       for (const f of fields) put(f, c.text(o, f));
   }

@@ -6,6 +6,7 @@ import { Clock } from '../clock';
 import { Network, OutboxEmail } from '../entities';
 import { ValidationFailedError } from '../errors';
 import type { PostCommitJob } from '../queues/job-dispatcher.service';
+import { yearlyTable } from './statistics-tables';
 
 /** Figures of DOMAIN.md §5 for one network or the total; medians in calendar days, null if none. */
 export interface YearFigures {
@@ -25,7 +26,8 @@ export interface YearlyStatistics {
 }
 
 interface Row {
-  network: string | null;
+  year?: number;
+  network?: string | null;
   facilitated: string;
   transmitted: string;
   acknowledged: string;
@@ -40,26 +42,100 @@ interface Row {
 }
 
 /**
- * One query over the milestone columns of mla_request (calendar dates, DOMAIN.md §5): per network and,
- * by ROLLUP, in total. Inferred acknowledgements are stored as null and so never counted. A median of an
- * even count is the mean of the two middle values (percentile_cont(0.5)).
+ * The figures of DOMAIN.md §5 as aggregates over the cases `t` (mla_request's milestone columns) for the
+ * calendar year from `p.y0` to `p.y1` (calendar dates). Inferred acknowledgements are stored as null and so
+ * never counted. A median of an even count is the mean of the two middle values (percentile_cont(0.5));
+ * date minus date is a number of calendar days.
+ */
+const figuresSql = (t: string) => `
+  count(*) filter (where ${t}.facilitated_on between p.y0 and p.y1) as facilitated,
+  count(*) filter (where ${t}.transmitted_on between p.y0 and p.y1) as transmitted,
+  count(*) filter (where ${t}.acknowledged_on between p.y0 and p.y1) as acknowledged,
+  count(*) filter (where ${t}.closed_on between p.y0 and p.y1 and ${t}.outcome = 'EXECUTED') as executed,
+  count(*) filter (where ${t}.closed_on between p.y0 and p.y1 and ${t}.outcome = 'PARTIALLY_EXECUTED') as partially_executed,
+  count(*) filter (where ${t}.closed_on between p.y0 and p.y1 and ${t}.outcome = 'REFUSED') as refused,
+  count(*) filter (where ${t}.closed_on between p.y0 and p.y1 and ${t}.outcome = 'WITHDRAWN') as withdrawn,
+  count(*) filter (where ${t}.closed_on between p.y0 and p.y1 and ${t}.outcome = 'LAPSED') as lapsed,
+  count(*) filter (where ${t}.transmitted_on <= p.y1 and (${t}.closed_on is null or ${t}.closed_on > p.y1)) as pending,
+  percentile_cont(0.5) within group (order by ${t}.acknowledged_on - ${t}.transmitted_on) filter (where ${t}.acknowledged_on between p.y0 and p.y1) as median_ack,
+  percentile_cont(0.5) within group (order by ${t}.closed_on - ${t}.transmitted_on) filter (where ${t}.closed_on between p.y0 and p.y1) as median_close`;
+
+/** Columns of mla_request the statistics read: all readable by the metadata role (no facts, persons or subject). */
+const CASE_COLUMNS =
+  'network, linked_networks, requesting_state, requested_state, request_type, offences, measures, confidential, facilitated_on, transmitted_on, acknowledged_on, closed_on, outcome';
+
+/**
+ * One query over the milestone columns of mla_request (DOMAIN.md §5), for each calendar year from the
+ * first parameter to the second: per network, where a request counts under its `network` and under each
+ * of its `linked_networks` (facilitated through several networks), and in total, where it counts once.
+ * The scope placeholder is replaced by the principal's scope (AccessPolicy.scopeSql), whose parameters follow.
  */
 const YEARLY_SQL = `
-select network,
-  count(*) filter (where facilitated_on between p.y0 and p.y1) as facilitated,
-  count(*) filter (where transmitted_on between p.y0 and p.y1) as transmitted,
-  count(*) filter (where acknowledged_on between p.y0 and p.y1) as acknowledged,
-  count(*) filter (where closed_on between p.y0 and p.y1 and outcome = 'EXECUTED') as executed,
-  count(*) filter (where closed_on between p.y0 and p.y1 and outcome = 'PARTIALLY_EXECUTED') as partially_executed,
-  count(*) filter (where closed_on between p.y0 and p.y1 and outcome = 'REFUSED') as refused,
-  count(*) filter (where closed_on between p.y0 and p.y1 and outcome = 'WITHDRAWN') as withdrawn,
-  count(*) filter (where closed_on between p.y0 and p.y1 and outcome = 'LAPSED') as lapsed,
-  count(*) filter (where transmitted_on <= p.y1 and (closed_on is null or closed_on > p.y1)) as pending,
-  percentile_cont(0.5) within group (order by acknowledged_on - transmitted_on) filter (where acknowledged_on between p.y0 and p.y1) as median_ack,
-  percentile_cont(0.5) within group (order by closed_on - transmitted_on) filter (where closed_on between p.y0 and p.y1) as median_close
-from mla_request cross join (select ?::date as y0, ?::date as y1) p
-where /*scope*/ true
-group by rollup (network)`;
+with p as (select g.y::int as year, make_date(g.y::int, 1, 1) as y0, make_date(g.y::int, 12, 31) as y1 from generate_series(?::int, ?::int) as g(y)),
+c as (select ${CASE_COLUMNS} from mla_request where /*scope*/ true)
+select p.year, n.net as network, ${figuresSql('c')}
+from c cross join p cross join lateral (select distinct u from unnest(array[c.network] || c.linked_networks) as t(u)) as n(net)
+group by p.year, n.net
+union all
+select p.year, null, ${figuresSql('c')}
+from c cross join p
+group by p.year`;
+
+/** What a breakdown may be by (DOMAIN.md §5: "broken down by requesting State, requested State, request type, offence and measure"). */
+export const BREAKDOWN_DIMENSIONS = ['requestingState', 'requestedState', 'requestType', 'offence', 'measure'] as const;
+export type BreakdownBy = (typeof BREAKDOWN_DIMENSIONS)[number];
+
+/** Key of the cases whose offences or measures the reader may not see (UNTOC art. 18(20), METADATA view). */
+export const CONFIDENTIAL_KEY = 'CONFIDENTIAL';
+/** Key of the cases with no offence (or no measure) recorded. */
+export const NONE_KEY = 'NONE';
+
+/** The keys each case counts under, as a text[] over the filtered cases `f` (constants only: no input reaches this SQL). */
+const BREAKDOWN_KEYS: Record<BreakdownBy, string> = {
+  requestingState: 'array[f.requesting_state]',
+  requestedState: 'array[f.requested_state]',
+  requestType: 'array[f.request_type]',
+  offence: `case when f.confidential and p.masked then array['${CONFIDENTIAL_KEY}'] when cardinality(f.offences) = 0 then array['${NONE_KEY}'] else f.offences end`,
+  measure: `case when f.confidential and p.masked then array['${CONFIDENTIAL_KEY}'] when cardinality(f.measures) = 0 then array['${NONE_KEY}'] else f.measures end`,
+};
+
+/**
+ * The figures of one calendar year per key of a dimension, and in total (each case once), over the cases
+ * in scope and, when the third parameter is a network, of that network (its own or a linked one).
+ * Parameters: first day, last day, network or null, whether to mask confidential cases; then the scope's.
+ */
+const breakdownSql = (by: BreakdownBy) => `
+with p as (select ?::date as y0, ?::date as y1, ?::text as net, ?::boolean as masked),
+c as (select ${CASE_COLUMNS} from mla_request where /*scope*/ true),
+f as (select c.* from c cross join p where p.net is null or c.network = p.net or p.net = any(c.linked_networks))
+select false as is_total, k.key, ${figuresSql('f')}
+from f cross join p cross join lateral (select distinct u from unnest(${BREAKDOWN_KEYS[by]}) as t(u)) as k(key)
+group by k.key
+union all
+select true, null, ${figuresSql('f')}
+from f cross join p`;
+
+/** Figures of one key of a breakdown: `name` is the State's name from the directory for a State dimension, else null. */
+export interface BreakdownRow<F = YearFigures> {
+  key: string;
+  name: string | null;
+  figures: F;
+}
+
+/**
+ * The figures of DOMAIN.md §5 for calendar year `year` broken down `by` a dimension: one row per key that
+ * has any non-zero count (sorted by key), and the total, where each case counts once. For offences and
+ * measures (arrays) a case counts once under each of its codes, so the rows may add up to more than the
+ * total; a case with none counts under `NONE`, a confidential case under `CONFIDENTIAL` for a METADATA
+ * reader. `network`: only the cases of that network (own or linked), else null.
+ */
+export interface Breakdown<F = YearFigures> {
+  year: number;
+  by: BreakdownBy;
+  network: NetworkCode | null;
+  rows: BreakdownRow<F>[];
+  total: F;
+}
 
 const OUTCOME_COLUMN: Record<Outcome, keyof Row> = {
   EXECUTED: 'executed',
@@ -92,7 +168,43 @@ export type NullableFigures = Omit<YearFigures, 'facilitated' | 'transmitted' | 
 
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
 
-/** Yearly statistics of DOMAIN.md §5, as JSON or CSV, and the 1 January email to each secretariat. */
+/** Longest range of years one request for a series may cover (charts). */
+export const MAX_YEAR_RANGE = 20;
+
+function checkYear(field: string, year: number): void {
+  if (!Number.isInteger(year) || year < 1900 || year > 9999)
+    throw new ValidationFailedError([{ field, reason: `must be a year from 1900 to 9999, got ${year}` }]);
+}
+
+/** The network code in upper case, or undefined; ValidationFailedError naming `network` when it is not one. */
+function checkNetwork(network: string | undefined): NetworkCode | undefined {
+  const net = network?.toUpperCase();
+  if (net !== undefined && !(NETWORK_CODES as readonly string[]).includes(net))
+    throw new ValidationFailedError([{ field: 'network', reason: `"${network}" is not one of ${NETWORK_CODES.join(', ')}` }]);
+  return net as NetworkCode | undefined;
+}
+
+function withScope(sql: string, scope: { sql: string } | undefined): string {
+  return scope ? sql.replace('/*scope*/ true', `(${scope.sql})`) : sql;
+}
+
+function figuresOf(r: Row): YearFigures {
+  return {
+    facilitated: Number(r.facilitated),
+    transmitted: Number(r.transmitted),
+    acknowledged: Number(r.acknowledged),
+    closed: Object.fromEntries(OUTCOMES.map((o) => [o, Number(r[OUTCOME_COLUMN[o]])])) as Record<Outcome, number>,
+    pendingAtYearEnd: Number(r.pending),
+    medianDaysToAcknowledge: num(r.median_ack),
+    medianDaysToClose: num(r.median_close),
+  };
+}
+
+function isAllZero(f: YearFigures): boolean {
+  return f.facilitated + f.transmitted + f.acknowledged + f.pendingAtYearEnd + OUTCOMES.reduce((a, o) => a + f.closed[o], 0) === 0;
+}
+
+/** Statistics of DOMAIN.md §5: yearly figures, year ranges (charts), breakdowns, the plain CSV of the command line, and the 1 January email to each secretariat. */
 @Injectable()
 export class StatisticsService {
   constructor(
@@ -101,69 +213,100 @@ export class StatisticsService {
   ) {}
 
   /**
-   * Figures for calendar year `year` (1900–9999), per network (WACAP, SEAJUST, CASC, OTHER) and in total.
-   * `network` limits the result to one network (the total is then that network's). Throws
-   * ValidationFailedError for a bad year or network. `scope`: a condition on mla_request's columns that
-   * limits the cases counted (AccessPolicy.scopeSql), with its parameters.
+   * Figures for calendar year `year` (1900–9999), per network (WACAP, SEAJUST, CASC, OTHER) and in total
+   * (DOMAIN.md §5; medians in calendar days). A request counts under its network and under each of its
+   * linked networks; the total counts it once. `network` limits the result to one network (the total is
+   * then that network's). Throws ValidationFailedError naming `year` or `network`. `scope`: a condition on
+   * mla_request's columns that limits the cases counted (AccessPolicy.scopeSql), with its parameters.
    */
   async yearly(year: number, network?: string, em: EntityManager = this.orm.em.fork(), scope?: { sql: string; params: unknown[] }): Promise<YearlyStatistics> {
-    if (!Number.isInteger(year) || year < 1900 || year > 9999)
-      throw new ValidationFailedError([{ field: 'year', reason: `must be a year from 1900 to 9999, got ${year}` }]);
-    const net = network?.toUpperCase();
-    if (net !== undefined && !(NETWORK_CODES as readonly string[]).includes(net)) {
-      throw new ValidationFailedError([{ field: 'network', reason: `"${network}" is not one of ${NETWORK_CODES.join(', ')}` }]);
-    }
-    const from = `${year}-01-01`;
-    const to = `${year}-12-31`;
-    const sql = scope ? YEARLY_SQL.replace('/*scope*/ true', `(${scope.sql})`) : YEARLY_SQL;
-    const rows = (await em.execute(sql, [from, to, ...(scope?.params ?? [])])) as Row[];
-    const networks = Object.fromEntries(NETWORK_CODES.map((c) => [c, empty()])) as Record<NetworkCode, YearFigures>;
-    let total = empty();
-    for (const r of rows) {
-      const f: YearFigures = {
-        facilitated: Number(r.facilitated),
-        transmitted: Number(r.transmitted),
-        acknowledged: Number(r.acknowledged),
-        closed: Object.fromEntries(OUTCOMES.map((o) => [o, Number(r[OUTCOME_COLUMN[o]])])) as Record<Outcome, number>,
-        pendingAtYearEnd: Number(r.pending),
-        medianDaysToAcknowledge: num(r.median_ack),
-        medianDaysToClose: num(r.median_close),
-      };
-      if (r.network === null) total = f;
-      else if (r.network in networks) networks[r.network as NetworkCode] = f;
-    }
-    if (net) {
-      const only = networks[net as NetworkCode];
-      return { year, networks: { [net]: only } as Record<NetworkCode, YearFigures>, total: only };
-    }
-    return { year, networks, total };
+    checkYear('year', year);
+    const [only] = await this.yearRange(year, year, network, em, scope);
+    return only;
   }
 
-  /** The same figures as a CSV table: one row per network and a TOTAL row. */
+  /**
+   * The yearly figures of {@link yearly} for each calendar year from `from` to `to` (both included, at most
+   * {@link MAX_YEAR_RANGE} years), in one query, oldest first. Throws ValidationFailedError naming `from`,
+   * `to` (before `from`, or a range too long) or `network`.
+   */
+  async yearRange(
+    from: number,
+    to: number,
+    network?: string,
+    em: EntityManager = this.orm.em.fork(),
+    scope?: { sql: string; params: unknown[] },
+  ): Promise<YearlyStatistics[]> {
+    checkYear('from', from);
+    checkYear('to', to);
+    if (to < from) throw new ValidationFailedError([{ field: 'to', reason: `must not be before from (${from}), got ${to}` }]);
+    if (to - from + 1 > MAX_YEAR_RANGE)
+      throw new ValidationFailedError([{ field: 'to', reason: `the range is at most ${MAX_YEAR_RANGE} years (from ${from} to ${from + MAX_YEAR_RANGE - 1})` }]);
+    const net = checkNetwork(network);
+    const rows = (await em.execute(withScope(YEARLY_SQL, scope), [from, to, ...(scope?.params ?? [])])) as Row[];
+    const out: YearlyStatistics[] = [];
+    for (let year = from; year <= to; year++) {
+      const networks = Object.fromEntries(NETWORK_CODES.map((c) => [c, empty()])) as Record<NetworkCode, YearFigures>;
+      let total = empty();
+      for (const r of rows.filter((x) => Number(x.year) === year)) {
+        if (r.network === null) total = figuresOf(r);
+        else if (r.network! in networks) networks[r.network as NetworkCode] = figuresOf(r);
+      }
+      if (net) {
+        const only = networks[net];
+        out.push({ year, networks: { [net]: only } as Record<NetworkCode, YearFigures>, total: only });
+      } else out.push({ year, networks, total });
+    }
+    return out;
+  }
+
+  /**
+   * The figures of DOMAIN.md §5 for calendar year `year` broken down `by` requestingState, requestedState,
+   * requestType, offence or measure (see {@link Breakdown}): offences and measures are arrays, so a case
+   * counts once under each of its codes (and under `NONE` when it has none); with `maskConfidential`, a
+   * confidential case (UNTOC art. 18(20)) counts under `CONFIDENTIAL` instead of its offences or measures.
+   * Rows with only zeros are left out; State rows carry the State's name from the directory. `network`:
+   * only that network's cases (its own or linked). Throws ValidationFailedError naming `year`, `by` or
+   * `network`. `scope` as in {@link yearly}.
+   */
+  async breakdown(
+    year: number,
+    by: string,
+    opts: { network?: string; em?: EntityManager; scope?: { sql: string; params: unknown[] }; maskConfidential?: boolean } = {},
+  ): Promise<Breakdown> {
+    checkYear('year', year);
+    if (!(BREAKDOWN_DIMENSIONS as readonly string[]).includes(by))
+      throw new ValidationFailedError([{ field: 'by', reason: `"${by}" is not one of ${BREAKDOWN_DIMENSIONS.join(', ')}` }]);
+    const dim = by as BreakdownBy;
+    const net = checkNetwork(opts.network);
+    const em = opts.em ?? this.orm.em.fork();
+    const params = [`${year}-01-01`, `${year}-12-31`, net ?? null, opts.maskConfidential ?? false, ...(opts.scope?.params ?? [])];
+    const rows = (await em.execute(withScope(breakdownSql(dim), opts.scope), params)) as Array<Row & { is_total: boolean; key: string | null }>;
+    const names =
+      dim === 'requestingState' || dim === 'requestedState'
+        ? new Map((await em.execute<Array<{ code: string; name: string }>>('select code, name from state')).map((s) => [s.code, s.name]))
+        : null;
+    const total = rows.find((r) => r.is_total);
+    return {
+      year,
+      by: dim,
+      network: net ?? null,
+      rows: rows
+        .filter((r) => !r.is_total)
+        .map((r) => ({ key: r.key!, name: names?.get(r.key!) ?? null, figures: figuresOf(r) }))
+        .filter((r) => !isAllZero(r.figures))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+      total: total ? figuresOf(total) : empty(),
+    };
+  }
+
+  /**
+   * The same figures as a plain CSV table (the command line and the demo): one row per network and a TOTAL
+   * row, LF line ends, no byte-order mark. Over HTTP the export is export/csv.ts's (BOM, CRLF, neutralised).
+   */
   toCsv(s: Pick<YearlyStatistics, 'year'> & { networks: Record<string, NullableFigures>; total: NullableFigures }): string {
-    const header = [
-      'year',
-      'network',
-      'facilitated',
-      'transmitted',
-      'acknowledged',
-      ...OUTCOMES.map((o) => `closed_${o}`),
-      'pendingAtYearEnd',
-      'medianDaysToAcknowledge',
-      'medianDaysToClose',
-    ];
-    const line = (name: string, f: NullableFigures) => [
-      s.year,
-      name,
-      f.facilitated ?? '',
-      f.transmitted ?? '',
-      f.acknowledged ?? '',
-      ...OUTCOMES.map((o) => f.closed[o] ?? ''),
-      f.pendingAtYearEnd ?? '',
-      f.medianDaysToAcknowledge ?? '',
-      f.medianDaysToClose ?? '',
-    ];
-    return stringify([header, ...Object.entries(s.networks).map(([n, f]) => line(n, f)), line('TOTAL', s.total)]);
+    const t = yearlyTable(s);
+    return stringify([t.header, ...t.rows.map((r) => r.map((c) => c ?? ''))]);
   }
 
   /**

@@ -1,9 +1,15 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { INestApplicationContext } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../access/principal';
 import { Client } from 'pg';
+import type { ManualClock } from '../clock';
 import { AppConfig } from '../config/app-config';
 import { dropDatabase, ensureDatabase, migrate } from '../database';
+import { DeadlineRunner } from '../deadlines/deadline-runner.service';
+import { Deadline, OutboxEmail } from '../entities';
+import { OutboxService } from '../notifications/outbox.service';
 import { SmtpListener } from '../notifications/smtp-listener';
 import { redisConnection } from '../queues/redis-connection';
 
@@ -108,4 +114,35 @@ export function testPrincipal(overrides: Partial<Principal> = {}): Principal {
     userAgent: null,
     ...overrides,
   };
+}
+
+/**
+ * Fires every open deadline stage due by `until` (UTC), each at its own time and in order, moving
+ * `clock` to it as the worker's scheduler would, then leaves the clock at `until` (or later, if it was
+ * already). Emails are written to the outbox, not sent. Throws when a stage does not notify.
+ */
+export async function fireStagesDue(app: INestApplicationContext, clock: ManualClock, until: Date): Promise<void> {
+  const orm = app.get(MikroORM);
+  for (;;) {
+    const [next] = await orm.em
+      .fork()
+      .find(Deadline, { status: 'OPEN', nextFireAt: { $lte: until } }, { orderBy: { nextFireAt: 'asc' }, limit: 1, fields: ['id', 'nextStage', 'nextFireAt'] });
+    if (!next) break;
+    if (next.nextFireAt! > clock.now()) clock.set(next.nextFireAt!);
+    const outcome = await app.get(DeadlineRunner).fire(next.id, next.nextStage!);
+    if (outcome !== 'notified') throw new Error(`stage ${next.nextStage} of deadline ${next.id} was ${outcome}, not notified`);
+  }
+  if (until > clock.now()) clock.set(until);
+}
+
+/** Sends every PENDING email due by the clock's now through SMTP, oldest first, as the outbox worker would; throws when one is not sent. */
+export async function sendEmailsDue(app: INestApplicationContext, clock: ManualClock): Promise<void> {
+  const pending = await app
+    .get(MikroORM)
+    .em.fork()
+    .find(OutboxEmail, { status: 'PENDING', dueAt: { $lte: clock.now() } }, { orderBy: { dueAt: 'asc' } });
+  for (const row of pending) {
+    const outcome = await app.get(OutboxService).send(row.id);
+    if (outcome !== 'sent') throw new Error(`email ${row.id} was ${outcome}, not sent`);
+  }
 }
