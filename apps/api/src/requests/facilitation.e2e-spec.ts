@@ -41,6 +41,18 @@ describe('informal consultation, completeness (18(15)) and facilitation through 
 
   describe('a draft reviewed by the contact point of the requested State, amended, then transmitted', () => {
     let id: string;
+    /** Status of GET /requests/{id} for each of Ghana's officer and contact point, and Nigeria's officer. */
+    const whoSees = async () =>
+      Promise.all(
+        ['officer.gh', 'cp1.gh.wacap', 'officer.ng'].map(
+          async (login) =>
+            (
+              await http()
+                .get(`/api/v1/requests/${id}`)
+                .set(await as(login))
+            ).status,
+        ),
+      );
 
     it('shows a new draft what article 18(15) requires and it lacks', async () => {
       const res = await http()
@@ -68,10 +80,14 @@ describe('informal consultation, completeness (18(15)) and facilitation through 
         required: true,
         present: false,
       });
+      // A draft is the requesting side's: Ghana sees nothing of it yet.
+      expect(await whoSees()).toEqual([404, 404, 200]);
     });
 
     it('the officer shares the draft; the contact point of Ghana reviews it with a checklist and what Ghana requires', async () => {
       expect((await post('officer.ng', id, 1, { type: 'draftShared' }).then((r) => r.body)).request.state).toBe('informalConsultation');
+      // Shared for informal consultation: Ghana's contact point sees it; Ghana's central authority not before it is sent.
+      expect(await whoSees()).toEqual([404, 200, 200]);
       clock.set(new Date('2021-03-02T10:00:00Z')); // 26 hours later
       const reviewed = await post('cp1.gh.wacap', id, 2, {
         type: 'draftReviewed',
@@ -84,6 +100,8 @@ describe('informal consultation, completeness (18(15)) and facilitation through 
       expect(reviewed.body.request.informalConsultations).toEqual([
         { sharedAt: '2021-03-01T08:00:00.000Z', reviewedAt: '2021-03-02T10:00:00.000Z', hours: 26 },
       ]);
+      // Back in draft, the reviewer still sees what it facilitated.
+      expect(await whoSees()).toEqual([404, 200, 200]);
       expect(reviewed.body.event.payload).toEqual({
         comments: 'Name the investigating unit and say what the bank records will prove.',
         checklist: { REQUESTING_AUTHORITY: 'MISSING', SUBJECT_AND_NATURE: 'OK', SUMMARY_OF_FACTS: 'MISSING', ASSISTANCE_SOUGHT: 'OK', PURPOSE: 'UNCLEAR' },
@@ -130,7 +148,7 @@ describe('informal consultation, completeness (18(15)) and facilitation through 
     });
 
     it('refuses an amendment by another State, of the network or the States, or with a stale version, changing nothing', async () => {
-      expect((await amend('officer.gh', id, 4, { purpose: 'x' })).status).toBe(422);
+      expect((await amend('officer.gh', id, 4, { purpose: 'x' })).status).toBe(404); // not sent: not Ghana's to see
       const fixed = await amend('officer.ng', id, 4, { requestedState: 'SN', network: 'CASC' });
       expect(fixed.status).toBe(400);
       expect(fixed.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['network', 'requestedState']);
@@ -150,6 +168,7 @@ describe('informal consultation, completeness (18(15)) and facilitation through 
 
     it('transmits the completed draft; the draft, comments and checklist stay in its history; it can no longer be amended', async () => {
       expect((await post('officer.ng', id, 4, { type: 'requestTransmitted', channel: 'CENTRAL_AUTHORITY' })).status).toBe(201);
+      expect(await whoSees()).toEqual([200, 200, 200]);
       expect((await amend('officer.ng', id, 5, { purpose: 'changed' })).status).toBe(422);
       const history = await http()
         .get(`/api/v1/requests/${id}/events`)

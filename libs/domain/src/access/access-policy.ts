@@ -10,6 +10,12 @@ import type { Principal } from './principal';
  */
 export const FACILITATION_EVENTS = ['facilitationRecorded', 'draftReviewed'];
 
+/** States of a request not yet sent: the requested State's central authority does not see it (DOMAIN.md §3). */
+export const UNSENT_STATES = ['draft', 'informalConsultation'] as const;
+/** States of a draft not shared with the requested State's contact points (informal consultation opens it to them). */
+export const UNSHARED_STATES = ['draft'] as const;
+const marks = (values: readonly unknown[]) => values.map(() => '?').join(', ');
+
 /** SQL of the ids of the requests a contact point (parameter: their app_user id) or their predecessors facilitated. */
 export const FACILITATED_BY_SQL = 'select rogatory_facilitated_by(?::uuid)';
 
@@ -27,10 +33,12 @@ export type DatabaseRole = 'rogatory_case_reader' | 'rogatory_metadata_reader';
  * The access rules of DOMAIN.md §1, in one place. The application applies `scope()` to every query of
  * cases; PostgreSQL applies the same rule (function `rogatory_can_see`) as a second line.
  *
- * - CENTRAL_AUTHORITY: requests where their State is requesting or requested; FULL.
+ * - CENTRAL_AUTHORITY: requests where their State is requesting, or requested once transmitted (a draft,
+ *   even under informal consultation, is the requesting side's until it is sent); FULL.
  * - CONTACT_POINT: requests of their network (or linked to it: facilitated through it as well) where
- *   their State is requesting or requested, and those they facilitated (a facilitationRecorded or
- *   draftReviewed event of theirs, or of the contact points they took over from); FULL.
+ *   their State is requesting, or requested once the draft is shared with them (informal consultation)
+ *   or transmitted; and those they facilitated (a facilitationRecorded or draftReviewed event of theirs,
+ *   or of the contact points they took over from); FULL.
  * - SECRETARIAT: requests of their network or linked to it; METADATA; counts with small cells suppressed.
  * - ADMINISTRATOR: every request's METADATA (flagged requests, incidents); never case contents.
  */
@@ -49,13 +57,14 @@ export const AccessPolicy = {
    */
   scope(p: Principal, facilitated: unknown): FilterQuery<MlaRequest> {
     const ofNetwork = (n: string): FilterQuery<MlaRequest> => ({ $or: [{ network: n }, { linkedNetworks: { $contains: [n] } }] });
+    const requestedOnce = (hidden: readonly string[]): FilterQuery<MlaRequest> => ({ requestedState: p.state!, state: { $nin: [...hidden] } });
     switch (p.role) {
       case 'CENTRAL_AUTHORITY':
-        return { $or: [{ requestingState: p.state! }, { requestedState: p.state! }] };
+        return { $or: [{ requestingState: p.state! }, requestedOnce(UNSENT_STATES)] };
       case 'CONTACT_POINT':
         return {
           $or: [
-            { $and: [ofNetwork(p.network!), { $or: [{ requestingState: p.state! }, { requestedState: p.state! }] }] },
+            { $and: [ofNetwork(p.network!), { $or: [{ requestingState: p.state! }, requestedOnce(UNSHARED_STATES)] }] },
             { id: { $in: facilitated as string[] } },
           ],
         };
@@ -75,11 +84,14 @@ export const AccessPolicy = {
   scopeSql(p: Principal): { sql: string; params: unknown[] } {
     switch (p.role) {
       case 'CENTRAL_AUTHORITY':
-        return { sql: 'requesting_state = ? or requested_state = ?', params: [p.state, p.state] };
+        return {
+          sql: `requesting_state = ? or (requested_state = ? and state not in (${marks(UNSENT_STATES)}))`,
+          params: [p.state, p.state, ...UNSENT_STATES],
+        };
       case 'CONTACT_POINT':
         return {
-          sql: `((network = ? or ? = any(linked_networks)) and (requesting_state = ? or requested_state = ?)) or id in (${FACILITATED_BY_SQL})`,
-          params: [p.network, p.network, p.state, p.state, p.userId],
+          sql: `((network = ? or ? = any(linked_networks)) and (requesting_state = ? or (requested_state = ? and state not in (${marks(UNSHARED_STATES)})))) or id in (${FACILITATED_BY_SQL})`,
+          params: [p.network, p.network, p.state, p.state, ...UNSHARED_STATES, p.userId],
         };
       case 'SECRETARIAT':
         return { sql: '(network = ? or ? = any(linked_networks))', params: [p.network, p.network] };

@@ -5,8 +5,10 @@ import { Migration } from '@mikro-orm/migrations';
  * - a request facilitated through another network as well (`linked_networks`) is seen by that network's
  *   secretariat and by its contact points of the two States;
  * - a contact point who takes over from another (`contact_point_handover`) sees what the predecessor,
- *   and anyone before them, facilitated.
- * `rogatory_can_see` takes the linked networks, so the policy on mla_request is recreated with it.
+ *   and anyone before them, facilitated;
+ * - a draft is the requesting side's: the requested State's contact points see it once shared with them
+ *   (informal consultation), its central authority once transmitted (and a reviewer what it facilitated).
+ * `rogatory_can_see` takes the linked networks and the state, so the policy on mla_request is recreated.
  */
 export class Migration20261130003000_scope_links_handover extends Migration {
   override async up(): Promise<void> {
@@ -29,11 +31,12 @@ $$;`);
     this.addSql(`drop policy "mla_request_scope" on "mla_request";`);
     this.addSql(`drop function rogatory_can_see(text, text, text, uuid);`);
     this
-      .addSql(`create function rogatory_can_see(p_network text, p_linked text[], p_requesting text, p_requested text, p_id uuid) returns boolean language sql stable as $$
+      .addSql(`create function rogatory_can_see(p_network text, p_linked text[], p_requesting text, p_requested text, p_state text, p_id uuid) returns boolean language sql stable as $$
   select case current_setting('rogatory.role', true)
-    when 'CENTRAL_AUTHORITY' then current_setting('rogatory.state', true) in (p_requesting, p_requested)
+    when 'CENTRAL_AUTHORITY' then current_setting('rogatory.state', true) = p_requesting
+      or (current_setting('rogatory.state', true) = p_requested and p_state not in ('draft', 'informalConsultation'))
     when 'CONTACT_POINT' then ((p_network = current_setting('rogatory.network', true) or current_setting('rogatory.network', true) = any(p_linked))
-        and current_setting('rogatory.state', true) in (p_requesting, p_requested))
+        and (current_setting('rogatory.state', true) = p_requesting or (current_setting('rogatory.state', true) = p_requested and p_state <> 'draft')))
       or p_id in (select rogatory_facilitated_by(nullif(current_setting('rogatory.user_id', true), '')::uuid))
     when 'SECRETARIAT' then p_network = current_setting('rogatory.network', true) or current_setting('rogatory.network', true) = any(p_linked)
     when 'ADMINISTRATOR' then true
@@ -41,13 +44,13 @@ $$;`);
   end
 $$;`);
     this.addSql(
-      `create policy "mla_request_scope" on "mla_request" to rogatory_case_reader, rogatory_metadata_reader using (rogatory_can_see("network", "linked_networks", "requesting_state", "requested_state", "id")) with check (rogatory_can_see("network", "linked_networks", "requesting_state", "requested_state", "id"));`,
+      `create policy "mla_request_scope" on "mla_request" to rogatory_case_reader, rogatory_metadata_reader using (rogatory_can_see("network", "linked_networks", "requesting_state", "requested_state", "state", "id")) with check (rogatory_can_see("network", "linked_networks", "requesting_state", "requested_state", "state", "id"));`,
     );
   }
 
   override async down(): Promise<void> {
     this.addSql(`drop policy "mla_request_scope" on "mla_request";`);
-    this.addSql(`drop function rogatory_can_see(text, text[], text, text, uuid);`);
+    this.addSql(`drop function rogatory_can_see(text, text[], text, text, text, uuid);`);
     this.addSql(`create function rogatory_can_see(p_network text, p_requesting text, p_requested text, p_id uuid) returns boolean language sql stable as $$
   select case current_setting('rogatory.role', true)
     when 'CENTRAL_AUTHORITY' then current_setting('rogatory.state', true) in (p_requesting, p_requested)
