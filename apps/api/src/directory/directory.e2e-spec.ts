@@ -237,6 +237,18 @@ describe('API /api/v1/directory (e2e)', () => {
         .expect(403);
   });
 
+  it('answers concurrent additions of the same competent authority with one 201 and 409s, never a 500', async () => {
+    const body = { state: 'NG', name: 'Federal High Court, Lagos', email: 'registry.fhc@example.org', measures: ['TAKING_EVIDENCE'] };
+    const admin = await app!.auth('admin');
+    const statuses = await Promise.all(
+      [0, 1, 2, 3].map(async () => (await request(app!.api.getHttpServer()).post('/api/v1/directory/competent-authorities').set(admin).send(body)).status),
+    );
+    expect(statuses.sort()).toEqual([201, 409, 409, 409]);
+    const [{ n }] = await app!.env.sql<{ n: number }>(`select count(*)::int as n from competent_authority where email = 'registry.fhc@example.org'`);
+    expect(n).toBe(1);
+    await app!.env.sql(`delete from competent_authority where email = 'registry.fhc@example.org'`); // the later tests count the directory's rows
+  });
+
   it("edits a State's accepted languages, channels and requirements (administrator, or that State's contact point) with If-Match; the edit confirms the entry", async () => {
     const before = await entry('GH');
     const body = {

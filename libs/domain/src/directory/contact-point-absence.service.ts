@@ -3,8 +3,8 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../access/principal';
 import { Clock } from '../clock';
-import { ContactPoint } from '../entities';
-import { NotFoundError, ValidationFailedError } from '../errors';
+import { ContactPoint, ContactPointHandover } from '../entities';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../errors';
 import { NotificationService } from '../notifications/notification.service';
 import { JobDispatcher, type PostCommitJob } from '../queues/job-dispatcher.service';
 import { localDateOf } from './absence-routing';
@@ -83,8 +83,14 @@ export class ContactPointAbsenceService {
     this.inScope(id, by);
     let jobs: PostCommitJob[] = [];
     const result = await this.orm.em.fork().transactional(async (em) => {
+      // Both rows locked in id order, so two absences naming each other as delegates wait, not deadlock.
+      const named = (body as { delegateId?: unknown } | null)?.delegateId;
+      const delegateHint = typeof named === 'string' && UUID.test(named) ? named.toLowerCase() : id;
+      await em.execute('select id from contact_point where id in (?, ?) order by id for update', [id, delegateHint]);
       const cp = await em.findOne(ContactPoint, id, { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['state', 'network'] });
       if (!cp) throw new NotFoundError('contact point', id);
+      const left = new Set((await em.find(ContactPointHandover, {}, { fields: ['predecessorId'] })).map((h) => h.predecessorId));
+      if (left.has(cp.id)) throw new ConflictError(`${cp.email} has left (handed over to a successor): an absence no longer applies`);
       const today = localDateOf(this.clock.now(), cp.state.timeZone);
       const checked = checkAbsence(body, today);
       if (checked.errors.length) throw new ValidationFailedError(checked.errors);
@@ -93,11 +99,14 @@ export class ContactPointAbsenceService {
       const refuse = (reason: string) => new ValidationFailedError([{ field: 'delegateId', reason }]);
       if (!delegate) throw refuse(`${delegateId} is not a contact point of the directory`);
       if (delegate.id === cp.id) throw refuse('must be another contact point than the absent one');
+      if (left.has(delegate.id)) throw refuse(`${delegate.email} has left (handed over to a successor)`);
       if (delegate.network.code !== cp.network.code)
         throw refuse(`must be a contact point of ${cp.network.code}, the absent contact point's network; ${delegate.email} is of ${delegate.network.code}`);
       if (delegate.state.code !== cp.state.code) {
         const colleagues = await em.find(ContactPoint, { network: cp.network, state: cp.state, id: { $ne: cp.id } }, { orderBy: { email: 'asc' } });
-        const available = colleagues.filter((c) => !(c.absenceDelegate && c.absentFrom && c.absentUntil && c.absentFrom <= until && from <= c.absentUntil));
+        const available = colleagues.filter(
+          (c) => !left.has(c.id) && !(c.absenceDelegate && c.absentFrom && c.absentUntil && c.absentFrom <= until && from <= c.absentUntil),
+        );
         if (available.length)
           throw refuse(
             `must be a contact point of ${cp.state.code} in ${cp.network.code} while one is available for these dates (${available.map((c) => c.email).join(', ')}); ` +

@@ -10,14 +10,16 @@ import { AppUser, ContactPoint, Network, OutboxEmail, StateEntity } from '../ent
 import { NotFoundError } from '../errors';
 import { MlaRequestService } from '../requests/mla-request.service';
 import { createTestEnvironment, fireStagesDue, sendEmailsDue, testPrincipal, type TestEnvironment } from '../testing';
+import { ContactPointAbsenceService } from './contact-point-absence.service';
 import { ContactPointHandoverService } from './contact-point-handover.service';
+import { routeToStandIn } from './absence-routing';
 import { DirectoryService } from './directory.service';
 
 /**
  * A contact point leaves and hands over to a successor (issue 5), through the real outbox and an SMTP
  * listener on a simulated clock. Senegal's first WACAP contact point has facilitated two requests from
- * Nigeria and has a level 2 escalation waiting in the outbox when it leaves on Monday 22 March 2021,
- * 10:00 UTC; its successor is a new person with a sign-in of their own.
+ * Nigeria and has their level 2 escalations (due 22 March 2021) still waiting in the outbox when it leaves
+ * on Tuesday 23 March, 10:00 UTC; its successor is a new person with a sign-in of their own.
  */
 describe('handover of a contact point to its successor: scope, waiting and future emails, sign-in (PostgreSQL, SMTP)', () => {
   let env: TestEnvironment;
@@ -124,7 +126,8 @@ describe('handover of a contact point to its successor: scope, waiting and futur
   }
 
   it('hands over in one step: the waiting escalations go to the successor, the old sign-in stops, the facilitated requests move', async () => {
-    clock.set(new Date('2021-03-22T10:00:00Z'));
+    // The day after the escalations fell due: they wait in the outbox (the mail server was down, say).
+    clock.set(new Date('2021-03-23T10:00:00Z'));
     await enterSuccessor();
     const result = await app.get(ContactPointHandoverService).handover(leaving.id, { successorId: successor.id }, ADMIN);
     expect(result).toMatchObject({
@@ -132,7 +135,7 @@ describe('handover of a contact point to its successor: scope, waiting and futur
       successor: { email: 'awa.diop@justice.gouv.sn', name: 'Awa Diop' },
       network: 'WACAP',
       state: 'SN',
-      handedOverAt: '2021-03-22T10:00:00.000Z',
+      handedOverAt: '2021-03-23T10:00:00.000Z',
       openFacilitatedRequests: 2,
       emailsReaddressed: 2,
       emailsWithdrawn: 0,
@@ -176,6 +179,54 @@ describe('handover of a contact point to its successor: scope, waiting and futur
     const to = env.smtp.received.flatMap((m) => m.to);
     expect(to.filter((a) => a === 'awa.diop@justice.gouv.sn')).toHaveLength(3);
     expect(to).not.toContain('cp1.sn.wacap@example.org');
+  });
+
+  it('refuses a contact point who has left as a delegate or as absent, and counts it out of the colleagues available', async () => {
+    const absences = app.get(ContactPointAbsenceService);
+    const sn2 = await orm.em.fork().findOneOrFail(ContactPoint, { email: 'cp2.sn.wacap@example.org' });
+    const away = { from: '2021-04-20', until: '2021-04-23' };
+    await expect(absences.set(sn2.id, { ...away, delegateId: leaving.id }, ADMIN)).rejects.toMatchObject({
+      errors: [{ field: 'delegateId', reason: 'cp1.sn.wacap@example.org has left (handed over to a successor)' }],
+    });
+    await expect(absences.set(leaving.id, { ...away, delegateId: sn2.id }, ADMIN)).rejects.toMatchObject({ code: 'CONFLICT' });
+    // Two absences naming each other at the same moment: both answered (one may be refused), no deadlock.
+    const both = await Promise.allSettled([
+      absences.set(sn2.id, { ...away, delegateId: successor.id }, ADMIN),
+      absences.set(successor.id, { ...away, delegateId: sn2.id }, ADMIN),
+    ]);
+    for (const r of both) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(both.some((r) => r.status === 'fulfilled')).toBe(true);
+  });
+
+  it('serialises handovers that chain: A to B and B to C at once never leave A with a successor who has gone', async () => {
+    const service = app.get(ContactPointHandoverService);
+    const em = orm.em.fork();
+    const [a, b, c] = await Promise.all(
+      ['cp1.gh.wacap', 'cp2.gh.wacap']
+        .map((email) => em.findOneOrFail(ContactPoint, { email: `${email}@example.org` }))
+        .concat([
+          (async () => {
+            const cp = new ContactPoint(
+              await em.findOneOrFail(Network, { code: 'WACAP' }),
+              await em.findOneOrFail(StateEntity, { code: 'GH' }),
+              'Kofi Mensah',
+              'kofi@ag.gov.gh',
+              'en',
+            );
+            await em.persistAndFlush(cp);
+            return cp;
+          })(),
+        ]),
+    );
+    // Serialised on B's row: B to C first, then A to B sees that B has left (400); A to B first, then B to C is a chain A→B→C.
+    const outcomes = await Promise.allSettled([service.handover(a.id, { successorId: b.id }, ADMIN), service.handover(b.id, { successorId: c.id }, ADMIN)]);
+    expect(outcomes[1].status).toBe('fulfilled');
+    if (outcomes[0].status === 'rejected')
+      expect(outcomes[0].reason).toMatchObject({ errors: [{ field: 'successorId', reason: 'cp2.gh.wacap@example.org has left (handed over) too' }] });
+    // Either way, what was meant for A now reaches C.
+    const standIns = await app.get(DirectoryService).standIns(orm.em.fork());
+    const { recipientId } = routeToStandIn(a.id, clock.now(), standIns);
+    expect(recipientId).toBe(outcomes[0].status === 'fulfilled' ? c.id : a.id);
   });
 
   it('refuses a second handover, a successor of another State, an unknown contact point, and writes nothing', async () => {

@@ -59,6 +59,8 @@ export class ContactPointHandoverService {
     let jobs: PostCommitJob[] = [];
     try {
       const result = await this.orm.em.fork().transactional(async (em) => {
+        // Both rows locked in id order: concurrent handovers A→B and B→C wait for each other and see each other's result.
+        await em.execute('select id from contact_point where id in (?, ?) order by id for update', [predecessorId.toLowerCase(), successorId]);
         const before = await em.findOne(ContactPoint, predecessorId, { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['state', 'network'] });
         if (!before) throw new NotFoundError('contact point', predecessorId);
         if (await em.count(ContactPointHandover, { predecessorId: before.id }))

@@ -1,4 +1,4 @@
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { MEASURES, NETWORK_CODES, type Measure } from '@rogatory/workflow';
@@ -335,7 +335,7 @@ export class DirectoryEntryService {
     if (checked.errors.length) throw new ValidationFailedError(checked.errors);
     const input = checked.value!;
     const now = this.clock.now();
-    return this.orm.em.fork().transactional(async (em) => {
+    return this.duplicateAsConflict(input.state!, input.email, async (em) => {
       const state = await em.findOneOrFail(StateEntity, { code: input.state! });
       await this.refuseDuplicate(em, state.code, input.email, null);
       const c = em.create(CompetentAuthority, new CompetentAuthority(state, input.name, input.email, input.measures, now));
@@ -357,7 +357,7 @@ export class DirectoryEntryService {
     if (checked.errors.length) throw new ValidationFailedError(checked.errors);
     const input = checked.value!;
     const now = this.clock.now();
-    return this.orm.em.fork().transactional(async (em) => {
+    return this.duplicateAsConflict('its State', input.email, async (em) => {
       const c = await em.findOne(CompetentAuthority, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!c) throw new NotFoundError('competent authority', id);
       precondition?.(competentEtag(c));
@@ -366,6 +366,20 @@ export class DirectoryEntryService {
       await em.flush();
       return this.competentEntry(c, now);
     });
+  }
+
+  /**
+   * Runs `work` in a transaction; a competent authority with the same State and address committed by a
+   * concurrent call meanwhile (the unique index, after {@link refuseDuplicate} saw none) is the same
+   * ConflictError (409), not a 500.
+   */
+  private async duplicateAsConflict<T>(state: string, email: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.orm.em.fork().transactional(work);
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) throw new ConflictError(`${state} already has a competent authority with the address ${email}`);
+      throw err;
+    }
   }
 
   private async refuseDuplicate(em: EntityManager, state: string, email: string, except: string | null): Promise<void> {

@@ -4,7 +4,10 @@ import type { Audience } from '@rogatory/workflow';
 import { CalendarRegistry, type ExtraHoliday, type Weekday } from '../calendar';
 import { Clock } from '../clock';
 import { CentralAuthority, ContactPoint, ContactPointHandover, Network, StateEntity, StateHoliday, type NotificationMode } from '../entities';
-import { localDateOf, routeToStandIn, type StandIn, type StandIns } from './absence-routing';
+import { routeToStandIn, type StandIn, type StandIns } from './absence-routing';
+
+/** A local date before any email: a handover covers everything not yet sent to the person who left. */
+const LONG_AGO = '0001-01-01';
 import { DEFAULT_CHANNELS, OTHER_NETWORK, placeholderEmail, readNetworksFile, stateName } from './directory-data';
 
 /** Who receives a stage notification, and how to write to them. */
@@ -243,10 +246,10 @@ export class DirectoryService {
   }
 
   /**
-   * Every contact point's stand-ins, for {@link standInFor}: first its handover to a successor (open-ended,
-   * from the local date it was handed over: ContactPointHandoverService), then its absence with a
-   * delegate when one is recorded (ContactPointAbsenceService). Read on `em`'s connection (inside the
-   * caller's transaction).
+   * Every contact point's stand-ins, for {@link standInFor}: first its handover to a successor
+   * (ContactPointHandoverService: for every email not yet sent, whatever its due date, with no end), then
+   * its absence with a delegate when one is recorded (ContactPointAbsenceService). Read on `em`'s
+   * connection (inside the caller's transaction).
    */
   async standIns(em: EntityManager): Promise<StandIns> {
     const map = new Map<string, StandIn[]>();
@@ -257,7 +260,7 @@ export class DirectoryService {
       const zone = new Map(left.map((c) => [c.id, c.state.timeZone]));
       for (const h of handovers) {
         const timeZone = zone.get(h.predecessorId)!;
-        add({ contactPointId: h.predecessorId, timeZone, from: localDateOf(h.handedOverAt, timeZone), until: null, delegateId: h.successorId });
+        add({ contactPointId: h.predecessorId, timeZone, from: LONG_AGO, until: null, delegateId: h.successorId });
       }
     }
     const away = await em.find(
