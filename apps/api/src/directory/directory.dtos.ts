@@ -54,6 +54,11 @@ export class ContactPointEntryView extends ConfirmationFields {
   @ApiProperty({ example: 'en', description: 'ISO 639-1 code of the language it is written to in' }) language!: string;
   @ApiProperty({ enum: NETWORK_CODES }) network!: string;
   @ApiProperty({ type: AbsenceSummaryView, nullable: true, description: 'its absence while not over, else null' }) absence!: AbsenceSummaryView | null;
+  @ApiProperty({
+    nullable: true,
+    description: 'Set when it has left: `{ id, name, email, at }` of the successor it handed over to (who receives what is meant for it), else null',
+  })
+  handedOverTo!: { id: string; name: string; email: string; at: string } | null;
 }
 
 /** A State's entry of the directory. */

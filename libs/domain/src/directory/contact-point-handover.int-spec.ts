@@ -13,6 +13,7 @@ import { createTestEnvironment, fireStagesDue, sendEmailsDue, testPrincipal, typ
 import { ContactPointAbsenceService } from './contact-point-absence.service';
 import { ContactPointHandoverService } from './contact-point-handover.service';
 import { routeToStandIn } from './absence-routing';
+import { DirectoryEntryService } from './directory-entry.service';
 import { DirectoryService } from './directory.service';
 
 /**
@@ -151,6 +152,13 @@ describe('handover of a contact point to its successor: scope, waiting and futur
         .n,
     ).toBe(0);
     expect((await orm.em.fork().findOneOrFail(AppUser, { login: 'cp1.sn.wacap' })).active).toBe(false);
+    // The directory shows who left and to whom.
+    const [senegal] = await app.get(DirectoryEntryService).search({ state: 'SN', network: 'WACAP' });
+    expect(senegal.contactPoints.map((c) => [c.email, c.handedOverTo?.email ?? null])).toEqual([
+      ['awa.diop@justice.gouv.sn', null],
+      ['cp1.sn.wacap@example.org', 'awa.diop@justice.gouv.sn'],
+      ['cp2.sn.wacap@example.org', null],
+    ]);
     // The successor reads the requests the predecessor facilitated, as does the database (row-level
     // security); the history still names who did each step.
     expect((await cases.get(await principal('awa.diop'), ids['HO/1B'])).request.reference).toBe('HO/1B');

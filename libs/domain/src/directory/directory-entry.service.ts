@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { MEASURES, NETWORK_CODES, type Measure } from '@rogatory/workflow';
 import type { Principal } from '../access/principal';
 import { Clock } from '../clock';
-import { CentralAuthority, CompetentAuthority, ContactPoint, StateEntity } from '../entities';
+import { CentralAuthority, CompetentAuthority, ContactPoint, ContactPointHandover, StateEntity } from '../entities';
 import { contentEtag, type Precondition } from '../entity-tag';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError, type FieldError } from '../errors';
 import { localDateOf } from './absence-routing';
@@ -63,6 +63,11 @@ export interface ContactPointEntry extends ConfirmationView {
   network: string;
   /** Its absence, when one is recorded that is not over (by its State's date); else null. */
   absence: AbsenceSummary | null;
+  /**
+   * Set when it has left: the successor it handed over to (ContactPointHandoverService), who receives
+   * everything meant for it; null for a contact point in office.
+   */
+  handedOverTo: { id: string; name: string; email: string; at: string } | null;
 }
 
 /** A State's entry of the directory, with its authorities and contact points. */
@@ -197,7 +202,13 @@ export class DirectoryEntryService {
       if (filter.measure && !competent.some((c) => c.state.code === s.code && c.measures.includes(filter.measure!))) return false;
       return true;
     };
-    return states.filter(matches).map((s) => this.stateEntry(s, networksOf.get(s.code) ?? [], cas.get(s.code) ?? null, competent, cps, now));
+    const byId = new Map(cps.map((c) => [c.id, c]));
+    const handedOver = new Map<string, ContactPointEntry['handedOverTo']>();
+    for (const h of await em.find(ContactPointHandover, {})) {
+      const to = byId.get(h.successorId);
+      if (to) handedOver.set(h.predecessorId, { id: to.id, name: to.name, email: to.email, at: h.handedOverAt.toISOString() });
+    }
+    return states.filter(matches).map((s) => this.stateEntry(s, networksOf.get(s.code) ?? [], cas.get(s.code) ?? null, competent, cps, now, handedOver));
   }
 
   /** One State's entry (code in any case), as {@link search} gives it. NotFoundError for a code not in the directory. */
@@ -402,6 +413,7 @@ export class DirectoryEntryService {
     competent: CompetentAuthority[],
     cps: ContactPoint[],
     now: Date,
+    handedOver: ReadonlyMap<string, ContactPointEntry['handedOverTo']>,
   ): StateEntry {
     return {
       code: s.code,
@@ -416,7 +428,7 @@ export class DirectoryEntryService {
       ...confirmation(s, now),
       centralAuthority: ca ? { id: ca.id, name: ca.name, email: ca.email, ...confirmation(ca, now) } : null,
       competentAuthorities: competent.filter((c) => c.state.code === s.code).map((c) => this.competentEntry(c, now)),
-      contactPoints: cps.filter((c) => c.state.code === s.code).map((c) => contactPointEntry(c, now)),
+      contactPoints: cps.filter((c) => c.state.code === s.code).map((c) => contactPointEntry(c, now, handedOver.get(c.id) ?? null)),
     };
   }
 
@@ -432,7 +444,7 @@ function confirmation(e: { lastConfirmedAt: Date | null; lastConfirmedBy: string
 }
 
 /** A contact point's entry; its absence shown until its last day has passed in its State (`c.state` populated). */
-function contactPointEntry(c: ContactPoint, now: Date): ContactPointEntry {
+function contactPointEntry(c: ContactPoint, now: Date, handedOverTo: ContactPointEntry['handedOverTo']): ContactPointEntry {
   const d = c.absenceDelegate;
   const showAbsence = d && c.absentFrom && c.absentUntil && c.absentUntil >= localDateOf(now, c.state.timeZone);
   return {
@@ -444,6 +456,7 @@ function contactPointEntry(c: ContactPoint, now: Date): ContactPointEntry {
     absence: showAbsence
       ? { from: c.absentFrom!, until: c.absentUntil!, delegate: { id: d.id, name: d.name, email: d.email, state: d.state.code, network: d.network.code } }
       : null,
+    handedOverTo,
     ...confirmation(c, now),
   };
 }
