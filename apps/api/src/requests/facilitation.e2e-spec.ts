@@ -259,6 +259,11 @@ describe('informal consultation, completeness (18(15)) and facilitation through 
       expect((await post('cp1.th.seajust', id, version, { type: 'facilitationRecorded', action: 'LINKED_OTHER_NETWORK', network: 'SEAJUST' })).status).toBe(
         422,
       );
+      // Only the request's own network reaches out, and only to a network of one of its States.
+      const notMembers = await post('cp1.th.seajust', id, version, { type: 'facilitationRecorded', action: 'LINKED_OTHER_NETWORK', network: 'WACAP' });
+      expect([notMembers.status, notMembers.body.detail]).toEqual([422, expect.stringContaining('WACAP counts neither TH nor UZ among its members')]);
+      const linkedOnly = await post('secretariat.casc', id, version, { type: 'facilitationRecorded', action: 'LINKED_OTHER_NETWORK', network: 'OTHER' });
+      expect([linkedOnly.status, linkedOnly.body.detail]).toEqual([422, expect.stringContaining("only the request's own network (SEAJUST) links it")]);
       expect(await env.sql(`select version from mla_request where id = $1`, [id])).toEqual([{ version }]);
     });
 

@@ -15,10 +15,17 @@ import { Clock } from '../clock';
 import { FieldCipher } from '../crypto/field-cipher';
 import { DirectoryService } from '../directory/directory.service';
 import { CaseEvent, Deadline, MlaRequest, Network } from '../entities';
-import { ForbiddenError, NotFoundError, StaleVersionError, ValidationFailedError } from '../errors';
+import { EventNotAllowedError, ForbiddenError, NotFoundError, StaleVersionError, ValidationFailedError } from '../errors';
 import { MlaRequestService, ReferenceExistsError, RequestFlaggedError, type RequestFilter } from '../requests/mla-request.service';
 import { JobDispatcher, type PostCommitJob } from '../queues/job-dispatcher.service';
-import { validateCreateRequest, validateDraftAmendment, validateEventInput, type DraftAmendment, type PersonConcerned } from '../requests/request-validation';
+import {
+  validateCreateRequest,
+  validateDraftAmendment,
+  validateEventInput,
+  type DraftAmendment,
+  type PersonConcerned,
+  type ValidEventInput,
+} from '../requests/request-validation';
 import { AppConfig } from '../config/app-config';
 import { StatisticsService, type Breakdown, type YearlyStatistics } from '../statistics/statistics.service';
 import { PLENARY_CHART_YEARS, type PlenaryReportData } from '../statistics/plenary-report';
@@ -250,7 +257,10 @@ export class CaseAccessService {
           p,
           async (em) => {
             // The scope check comes first: out of scope is 404 whatever the body.
-            await work(em, this.load(em, p, id, view));
+            await work(
+              em,
+              this.load(em, p, id, view).then((r) => this.checkNetworkLink(em, p, r, value)),
+            );
           },
           { write: true },
         ),
@@ -262,6 +272,30 @@ export class CaseAccessService {
       },
     );
     return { ...out!, event };
+  }
+
+  /**
+   * Who may link a request to another network (a `facilitationRecorded` LINKED_OTHER_NETWORK) is an
+   * access rule the machine cannot see: only the request's own network (its contact points, its
+   * secretariat) reaches out, and only to a network that counts the requesting or the requested State
+   * among its members (or OTHER, the programme outside the networks). EventNotAllowedError (422) otherwise.
+   */
+  private async checkNetworkLink(em: EntityManager, p: Principal, r: MlaRequest, e: ValidEventInput): Promise<MlaRequest> {
+    if (e.type !== 'facilitationRecorded' || e.payload.action !== 'LINKED_OTHER_NETWORK') return r;
+    const allowed = this.requests.allowedFor(r, AccessPolicy.actorOf(p));
+    if (p.network !== r.network)
+      throw new EventNotAllowedError(e.type, r.state, allowed, `only the request's own network (${r.network}) links it to another network`);
+    const target = e.payload.network as string;
+    if (target !== 'OTHER') {
+      const [{ n }] = await em.execute<Array<{ n: number }>>('select count(*)::int as n from network_member where network_code = ? and state_code in (?, ?)', [
+        target,
+        r.requestingState,
+        r.requestedState,
+      ]);
+      if (n === 0)
+        throw new EventNotAllowedError(e.type, r.state, allowed, `${target} counts neither ${r.requestingState} nor ${r.requestedState} among its members`);
+    }
+    return r;
   }
 
   /**
