@@ -558,18 +558,19 @@ describe('plenary meetings, bilateral meetings, agendas and outcomes (e2e)', () 
       .get('/api/v1/networks/SEAJUST/open-requests/summary')
       .set(await as('secretariat.seajust'))
       .expect(200);
-    // Four transmitted on 2 March (274 calendar days ago: 181–365), one today (0–30).
+    // Four transmitted on 2 March (274 calendar days ago: 181–365), one today (0–30). The 4 beside the
+    // hidden 1 is hidden too: 5 − 4 would give the 1 away (complementary suppression).
     expect(s.body).toEqual({
       network: 'SEAJUST',
       asOf: '2026-12-01',
       total: 5,
       byPair: [
-        { requestingState: 'MY', requestedState: 'SG', count: 4 },
+        { requestingState: 'MY', requestedState: 'SG', count: null },
         { requestingState: 'SG', requestedState: 'MY', count: null },
       ],
       byStep: steps,
-      byAge: { '0-30': null, '31-90': 0, '91-180': 0, '181-365': 4, '>365': 0 },
-      suppressed: ['byPair.SG-MY', 'byAge.0-30'],
+      byAge: { '0-30': null, '31-90': 0, '91-180': 0, '181-365': null, '>365': 0 },
+      suppressed: ['byPair.SG-MY', 'byPair.MY-SG', 'byAge.0-30', 'byAge.181-365'],
       minCount: 3,
     });
     const a = await http()

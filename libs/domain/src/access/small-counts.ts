@@ -1,4 +1,4 @@
-import { OUTCOMES } from '@rogatory/workflow';
+import { OUTCOMES, type Outcome } from '@rogatory/workflow';
 import type { Breakdown, NullableFigures, YearFigures, YearlyStatistics } from '../statistics/statistics.service';
 
 /** Yearly statistics as served to a secretariat: small cells null, and the list of what was suppressed. */
@@ -27,11 +27,71 @@ export function suppressSmallCounts(s: YearlyStatistics, minCount: number): Supp
 /** A breakdown as served to a secretariat: small cells null, and the list of what was suppressed (paths like `rows.GH.transmitted`). */
 export type SuppressedBreakdown = Breakdown<NullableFigures> & { suppressed: string[]; minCount: number };
 
-/** {@link suppressSmallCounts} for a breakdown: the same rule on every row and on the total. */
+/** Breakdowns whose rows add up to the total (each case under one key): a hidden cell could be worked out by subtraction. */
+const ADDITIVE_BREAKDOWNS: ReadonlySet<string> = new Set(['requestingState', 'requestedState', 'requestType']);
+
+/** The counts of a row of figures, by path (`transmitted`, `closed.REFUSED`…). */
+const COUNT_PATHS = ['facilitated', 'transmitted', 'acknowledged', ...OUTCOMES.map((o) => `closed.${o}`), 'pendingAtYearEnd'];
+const countAt = (f: YearFigures, path: string): number =>
+  path.startsWith('closed.') ? f.closed[path.slice(7) as Outcome] : (f[path as keyof YearFigures] as number);
+function hideAt(f: NullableFigures, path: string): void {
+  if (path.startsWith('closed.')) f.closed[path.slice(7)] = null;
+  else (f as unknown as Record<string, number | null>)[path] = null;
+}
+
+/**
+ * {@link suppressSmallCounts} for a breakdown: the same rule on every row and on the total; and, where the
+ * rows add up to the total (by State or request type), complementary suppression of each count
+ * ({@link protectDimension}), so that no hidden cell can be worked out by subtracting the others from
+ * the total. Offences and measures count a case under each of its codes: their rows do not add up.
+ */
 export function suppressBreakdown(b: Breakdown, minCount: number): SuppressedBreakdown {
   const suppressed: string[] = [];
   const rows = b.rows.map((r) => ({ ...r, figures: suppressFigures(`rows.${r.key}`, r.figures, minCount, suppressed) }));
-  return { ...b, rows, total: suppressFigures('total', b.total, minCount, suppressed), suppressed, minCount };
+  const total = suppressFigures('total', b.total, minCount, suppressed);
+  if (ADDITIVE_BREAKDOWNS.has(b.by)) {
+    for (const path of COUNT_PATHS) {
+      const { hidden, hideTotal } = protectDimension(
+        b.rows.map((r) => countAt(r.figures, path)),
+        countAt(b.total, path),
+        minCount,
+      );
+      for (const i of hidden) {
+        const at = `rows.${b.rows[i].key}.${path}`;
+        if (!suppressed.includes(at)) suppressed.push(at);
+        hideAt(rows[i].figures, path);
+      }
+      if (hideTotal && !suppressed.includes(`total.${path}`)) {
+        suppressed.push(`total.${path}`);
+        hideAt(total, path);
+      }
+    }
+  }
+  return { ...b, rows, total, suppressed, minCount };
+}
+
+/**
+ * Complementary (secondary) suppression of one dimension whose cells add up to `total` (statistical
+ * disclosure control): the cells from 1 to `minCount` - 1 are hidden (primary); then, while the hidden
+ * cells could be worked out from the total and the cells shown (a single hidden cell; or hidden cells
+ * whose sum allows one value each: all at 1, or all primary at `minCount` - 1), the smallest cell shown
+ * is hidden too (secondary, at least `minCount`). When no cell is left to hide, the total is hidden.
+ * Returns the indices of every cell to hide (primary and secondary) and whether to hide the total.
+ */
+export function protectDimension(values: readonly number[], total: number, minCount: number): { hidden: Set<number>; hideTotal: boolean } {
+  const hidden = new Set(values.flatMap((v, i) => (v > 0 && v < minCount ? [i] : [])));
+  if (hidden.size === 0 || (total > 0 && total < minCount)) return { hidden, hideTotal: false };
+  for (;;) {
+    const primaries = [...hidden].filter((i) => values[i] < minCount).length;
+    const secondaries = hidden.size - primaries;
+    const sum = [...hidden].reduce((a, i) => a + values[i], 0); // what the total less the cells shown gives away
+    const least = primaries + secondaries * minCount;
+    const most = secondaries ? Infinity : primaries * (minCount - 1);
+    if (hidden.size >= 2 && sum > least && sum < most) return { hidden, hideTotal: false };
+    const shown = values.map((v, i) => [v, i] as const).filter(([v, i]) => v > 0 && !hidden.has(i));
+    if (!shown.length) return { hidden, hideTotal: true };
+    hidden.add(shown.reduce((a, b) => (b[0] < a[0] ? b : a))[1]);
+  }
 }
 
 /**

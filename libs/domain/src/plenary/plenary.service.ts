@@ -5,6 +5,7 @@ import { DEADLINE_STEPS, NETWORK_CODES, type BilateralMeetingOutcome } from '@ro
 import { AccessPolicy } from '../access/access-policy';
 import { CaseAccessService } from '../access/case-access.service';
 import type { Principal } from '../access/principal';
+import { protectDimension } from '../access/small-counts';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../clock';
 import { AppConfig } from '../config/app-config';
@@ -470,25 +471,42 @@ export class PlenaryService {
       }
       const minCount = p.role === 'SECRETARIAT' ? this.config.statisticsMinCount : null;
       const suppressed: string[] = [];
-      const cell = (path: string, n: number): number | null => {
-        if (minCount !== null && n > 0 && n < minCount) {
-          suppressed.push(path);
-          return null;
-        }
-        return n;
+      let totalHidden = minCount !== null && rows.length > 0 && rows.length < minCount;
+      // Each dimension adds up to the total: its small cells are hidden, and enough others with them that
+      // none can be worked out by subtraction (complementary suppression, small-counts.ts).
+      const dimension = (name: string, cells: Array<[string, number]>): Map<string, number | null> => {
+        const { hidden, hideTotal } =
+          minCount === null
+            ? { hidden: new Set<number>(), hideTotal: false }
+            : protectDimension(
+                cells.map(([, n]) => n),
+                rows.length,
+                minCount,
+              );
+        totalHidden ||= hideTotal;
+        for (const i of hidden) suppressed.push(`${name}.${cells[i][0]}`);
+        return new Map(cells.map(([key, n], i) => [key, hidden.has(i) ? null : n]));
       };
+      const pairCells = dimension(
+        'byPair',
+        [...pairs.entries()].sort(([a], [b]) => a.localeCompare(b)),
+      );
+      const stepCells = dimension('byStep', Object.entries(steps));
+      const ageCells = dimension(
+        'byAge',
+        AGE_BUCKETS.map((b) => [b, ages[b]]),
+      );
+      if (totalHidden) suppressed.unshift('total');
       const summary: OpenRequestsSummary = {
         network: net,
         asOf: now.toISOString().slice(0, 10),
-        total: cell('total', rows.length),
-        byPair: [...pairs.entries()]
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([pair, n]) => {
-            const [requestingState, requestedState] = pair.split('-');
-            return { requestingState, requestedState, count: cell(`byPair.${pair}`, n) };
-          }),
-        byStep: Object.fromEntries(Object.entries(steps).map(([s, n]) => [s, cell(`byStep.${s}`, n)])),
-        byAge: Object.fromEntries(AGE_BUCKETS.map((b) => [b, cell(`byAge.${b}`, ages[b])])) as Record<AgeBucket, number | null>,
+        total: totalHidden ? null : rows.length,
+        byPair: [...pairCells.entries()].map(([pair, count]) => {
+          const [requestingState, requestedState] = pair.split('-');
+          return { requestingState, requestedState, count };
+        }),
+        byStep: Object.fromEntries(stepCells),
+        byAge: Object.fromEntries(ageCells) as Record<AgeBucket, number | null>,
         suppressed,
         minCount,
       };
