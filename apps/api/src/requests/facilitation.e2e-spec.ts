@@ -188,6 +188,46 @@ describe('informal consultation, completeness (18(15)) and facilitation through 
       expect(view.body).toMatchObject({ completeness: null, requestingAuthority: null, purpose: null, factsSummary: null });
     });
 
+    it('stalls; Ghana’s contact point chases, then escalates it to the secretariat, which takes it to a bilateral meeting at the plenary', async () => {
+      clock.set(new Date('2021-04-12T09:00:00Z')); // no acknowledgement five weeks on
+      const [{ version }] = await env.sql<{ version: number }>('select version from mla_request where id = $1', [id]);
+      expect(
+        (await post('cp1.gh.wacap', id, version, { type: 'facilitationRecorded', action: 'CHASED_REQUESTED_SIDE', note: 'Called the registry' })).status,
+      ).toBe(201);
+      expect(
+        (await post('cp1.gh.wacap', id, version + 1, { type: 'facilitationRecorded', action: 'ESCALATED_TO_SECRETARIAT', note: 'For the plenary' })).status,
+      ).toBe(201);
+      const secretariat = await as('secretariat.wacap');
+      const plenary = await http().post('/api/v1/networks/WACAP/plenaries').set(secretariat).send({ date: '2021-06-15', place: 'Accra' }).expect(201);
+      const proposed = await http().post(`/api/v1/plenaries/${plenary.body.id}/bilateral-meetings/proposals`).set(secretariat).expect(200);
+      const meeting = (
+        proposed.body.meetings as Array<{ id: string; items: Array<{ requestId: string; reference: string; why: string[]; stepOwed: unknown }> }>
+      ).find((m) => m.items.some((i) => i.requestId === id))!;
+      expect(meeting.items.find((i) => i.requestId === id)).toMatchObject({
+        reference: 'NG/EFCC/2021/7',
+        why: ['FLAGGED'],
+        stepOwed: { step: 'ACKNOWLEDGEMENT', owedByState: 'GH' },
+      });
+      const agenda = await http().get(`/api/v1/bilateral-meetings/${meeting.id}/agenda`).set(secretariat).expect(200);
+      expect(JSON.stringify(agenda.body)).not.toMatch(/bribes|Okafor|Called the registry/); // no facts, persons or notes on an agenda
+      clock.set(new Date('2021-06-15T15:00:00Z'));
+      await http()
+        .post(`/api/v1/bilateral-meetings/${meeting.id}/outcomes`)
+        .set(secretariat)
+        .send({ items: [{ requestId: id, outcome: 'ACTION_AGREED', note: 'Ghana acknowledges by 30 June' }] })
+        .expect(201);
+      const history = await http()
+        .get(`/api/v1/requests/${id}/events`)
+        .set(await as('officer.ng'))
+        .expect(200);
+      expect(history.body.slice(-3).map((e: { type: string; actor: { role: string } }) => [e.type, e.actor.role])).toEqual([
+        ['facilitationRecorded', 'CONTACT_POINT'],
+        ['facilitationRecorded', 'CONTACT_POINT'],
+        ['bilateralMeetingHeld', 'SECRETARIAT'],
+      ]);
+      expect(history.body.at(-1).payload).toMatchObject({ outcome: 'ACTION_AGREED', note: 'Ghana acknowledges by 30 June' });
+    });
+
     it('counts the case as facilitated in 2021 from the record (its first facilitation)', async () => {
       const stats = await http()
         .get('/api/v1/statistics/yearly?year=2021&network=WACAP')
@@ -207,7 +247,7 @@ describe('informal consultation, completeness (18(15)) and facilitation through 
       ).status;
 
     it('is seen by SEAJust alone until a contact point links CASC; then by CASC too', async () => {
-      clock.set(new Date('2021-04-05T04:00:00Z'));
+      clock.set(new Date('2021-07-05T04:00:00Z'));
       const created = await http()
         .post('/api/v1/requests')
         .set(await as('officer.th'))
