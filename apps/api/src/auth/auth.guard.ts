@@ -1,6 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { ForbiddenError, TokenService, type Principal } from '@rogatory/domain';
+import { ForbiddenError, TokenService, principalOfUser, type Principal } from '@rogatory/domain';
 import type { Request } from 'express';
 import { ACCESS_KEY, PRINCIPAL, type RouteAccess } from './access.decorators';
 
@@ -43,17 +43,7 @@ export class AuthGuard implements CanActivate, OnApplicationBootstrap {
     const user = await this.tokens.authenticate(req.headers.authorization);
     if (!access.roles.includes(user.role)) throw new ForbiddenError(`this route is not open to the ${user.role} role`);
     const ua = req.headers['user-agent'];
-    const principal: Principal = {
-      userId: user.id,
-      login: user.login,
-      name: user.name,
-      role: user.role,
-      state: user.state,
-      network: user.network,
-      contactPointId: user.contactPointId,
-      ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-      userAgent: typeof ua === 'string' ? ua.slice(0, 200) : null,
-    };
+    const principal = principalOfUser(user, req.ip ?? req.socket.remoteAddress ?? 'unknown', typeof ua === 'string' ? ua : null);
     (req as unknown as Record<symbol, Principal>)[PRINCIPAL] = principal;
     return true;
   }

@@ -72,20 +72,7 @@ describe('plenary meetings, bilateral meetings, agendas and outcomes (e2e)', () 
     }
   }
 
-  /** Every row of every table, as a count and a digest per table: "no row changed" is this being equal. */
-  async function fingerprint(): Promise<Record<string, string>> {
-    const tables = await env.sql<{ t: string }>(
-      `select table_name as t from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by 1`,
-    );
-    const out: Record<string, string> = {};
-    for (const { t } of tables) {
-      const [row] = await env.sql<{ n: number; h: string | null }>(
-        `select count(*)::int as n, md5(string_agg(x::text, '|' order by x::text)) as h from "${t}" x`,
-      );
-      out[t] = `${row.n}:${row.h ?? ''}`;
-    }
-    return out;
-  }
+  const fingerprint = () => env.fingerprint();
 
   /** Calendar days from `from` to `to` (YYYY-MM-DD). */
   const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);

@@ -194,20 +194,7 @@ describe('hostile input at every write endpoint (e2e, fast-check)', () => {
   let contactPointId: string;
   const http = () => request(app!.api.getHttpServer());
 
-  /** Every row of every table of the suite's database, as counts and one digest per table. */
-  async function fingerprint(): Promise<Record<string, string>> {
-    const tables = await env.sql<{ t: string }>(
-      `select table_name as t from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by 1`,
-    );
-    const out: Record<string, string> = {};
-    for (const { t } of tables) {
-      const [row] = await env.sql<{ n: number; h: string | null }>(
-        `select count(*)::int as n, md5(string_agg(x::text, '|' order by x::text)) as h from "${t}" x`,
-      );
-      out[t] = `${row.n}:${row.h ?? ''}`;
-    }
-    return out;
-  }
+  const fingerprint = () => env.fingerprint();
 
   const ENDPOINTS: WriteEndpoint[] = [
     {

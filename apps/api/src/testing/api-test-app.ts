@@ -1,7 +1,7 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { AppUser, DirectoryService, TokenService, UserService, type AppConfigValues, type Clock, type Principal } from '@rogatory/domain';
+import { AppUser, DirectoryService, TokenService, UserService, principalOfUser, type AppConfigValues, type Clock, type Principal } from '@rogatory/domain';
 import { createTestEnvironment, type TestEnvironment } from '@rogatory/domain/testing';
 // The e2e tier boots both applications together: the API and the worker processing its jobs.
 // eslint-disable-next-line @nx/enforce-module-boundaries
@@ -71,18 +71,7 @@ export async function startApiTestApp(
     return { Authorization: `Bearer ${tokens.get(login)}` };
   };
   const principal: ApiTestApp['principal'] = async (login) => {
-    const u = await api.get(MikroORM).em.fork().findOneOrFail(AppUser, { login });
-    return {
-      userId: u.id,
-      login,
-      name: u.name,
-      role: u.role,
-      state: u.state,
-      network: u.network,
-      contactPointId: u.contactPointId ?? null,
-      ip: '127.0.0.1',
-      userAgent: null,
-    };
+    return principalOfUser(await api.get(MikroORM).em.fork().findOneOrFail(AppUser, { login }), '127.0.0.1', null);
   };
   return { env, api, worker, auth, principal };
 }

@@ -1,4 +1,4 @@
-import type { UserRole } from '../entities/app-user.entity';
+import type { AppUser, UserRole } from '../entities/app-user.entity';
 
 /**
  * Who is asking: the signed-in user as the access policy sees them, and where from. Built by the API
@@ -20,4 +20,19 @@ export interface Principal {
   ip: string;
   /** User-Agent header, cut to 200 characters, for the audit log. */
   userAgent: string | null;
+}
+
+/** The Principal of signed-in user `u`, asking from `ip` with `userAgent` (cut to 200 characters). */
+export function principalOfUser(u: AppUser, ip: string, userAgent: string | null): Principal {
+  return {
+    userId: u.id,
+    login: u.login,
+    name: u.name,
+    role: u.role,
+    state: u.state,
+    network: u.network,
+    contactPointId: u.contactPointId ?? null,
+    ip,
+    userAgent: userAgent === null ? null : userAgent.slice(0, 200),
+  };
 }

@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CaseAccessService } from '../access/case-access.service';
-import type { Principal } from '../access/principal';
+import { principalOfUser, type Principal } from '../access/principal';
 import { UserService } from '../auth/user.service';
 import { ManualClock } from '../clock';
 import { DomainModule } from '../domain.module';
@@ -51,18 +51,7 @@ describe('handover of a contact point to its successor: scope, waiting and futur
   });
 
   async function principal(login: string): Promise<Principal> {
-    const u = await orm.em.fork().findOneOrFail(AppUser, { login });
-    return {
-      userId: u.id,
-      login,
-      name: u.name,
-      role: u.role,
-      state: u.state,
-      network: u.network,
-      contactPointId: u.contactPointId ?? null,
-      ip: '127.0.0.1',
-      userAgent: null,
-    };
+    return principalOfUser(await orm.em.fork().findOneOrFail(AppUser, { login }), '127.0.0.1', null);
   }
 
   async function transmitted(reference: string, network = 'WACAP'): Promise<void> {

@@ -24,6 +24,8 @@ export interface TestEnvironment {
   /** Deletes every Redis key of this suite's queue prefix (simulates Redis losing its data). */
   flushQueues(): Promise<number>;
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Every row of every table, as a count and a digest per table: "no row changed" is two of these being equal. */
+  fingerprint(): Promise<Record<string, string>>;
   /**
    * Moves a deadline's next stage to `at` (UTC), as if time had passed: `next_fire_at` and that stage's
    * `fireAt`, with its `fireOn` the day before (so every recipient's 09:00 on that date has passed too).
@@ -67,6 +69,19 @@ export async function createTestEnvironment(suite: string): Promise<TestEnvironm
     smtp,
     flushQueues,
     sql: async <T>(text: string, params: unknown[] = []) => (await pg.query(text, params)).rows as T[],
+    fingerprint: async () => {
+      const { rows: tables } = await pg.query<{ t: string }>(
+        `select table_name as t from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by 1`,
+      );
+      const out: Record<string, string> = {};
+      for (const { t } of tables) {
+        const { rows } = await pg.query<{ n: number; h: string | null }>(
+          `select count(*)::int as n, md5(string_agg(x::text, '|' order by x::text)) as h from "${t}" x`,
+        );
+        out[t] = `${rows[0].n}:${rows[0].h ?? ''}`;
+      }
+      return out;
+    },
     makeStageDue: async (deadlineId: string, at: Date) => {
       const fireOn = new Date(at.getTime() - 86_400_000).toISOString().slice(0, 10);
       await pg.query(
