@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole check, as CI runs it: set-up, type-check, lint (with Nx module boundaries), entities vs
-# migrations, then unit, integration and e2e tests against real PostgreSQL, Redis and SMTP.
+# migrations, a smoke run of the benchmark, then unit, integration and e2e tests against real
+# PostgreSQL, Redis and SMTP.
 # Ends with one line "N passed, N failed" (checks and tests together); exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,9 @@ check "type-check (tsc --noEmit)" npx tsc -p tsconfig.json --noEmit
 check "lint (eslint, Nx module boundaries)" bash -c 'NX_DAEMON=false npx nx show projects >/dev/null && npx eslint .'
 check "formatting (prettier)" npx prettier --check --log-level warn .
 check "entities and migrations agree" bash -c 'DATABASE_URL="${DATABASE_URL:-postgresql://root@127.0.0.1:5432/rogatory}" node -r ./scripts/register.js apps/worker/src/cli.ts migration:check >/dev/null'
+
+# The benchmark with small sizes: it runs end to end and its correctness checks hold (no speed target is checked here).
+check "benchmark smoke run (npm run bench -- --smoke)" bash scripts/bench.sh --smoke
 
 summary=$(mktemp)
 echo "== tests (jest: unit, integration, e2e)" >&2

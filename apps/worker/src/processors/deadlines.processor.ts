@@ -4,7 +4,8 @@ import type { Job } from 'bullmq';
 import { runJob, type HandlesJobs, type JobHandlers } from './job-handler';
 
 /** Fires due deadline stages (reminders and escalations). */
-@Processor(QueueName.Deadlines, { concurrency: 4, ...STALL_OPTIONS })
+// 16 at a time: a job mostly waits on PostgreSQL, Redis or SMTP (BENCHMARKS.md: 4 left the worker half idle).
+@Processor(QueueName.Deadlines, { concurrency: 16, ...STALL_OPTIONS })
 export class DeadlinesProcessor extends WorkerHost implements HandlesJobs {
   constructor(private readonly runner: DeadlineRunner) {
     super();

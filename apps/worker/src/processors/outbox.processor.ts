@@ -4,7 +4,8 @@ import type { Job } from 'bullmq';
 import { runJob, type HandlesJobs, type JobHandlers } from './job-handler';
 
 /** Sends outbox emails; a transient SMTP failure throws so BullMQ retries with backoff. */
-@Processor(QueueName.Outbox, { concurrency: 4, ...STALL_OPTIONS })
+// 16 at a time: a job mostly waits on PostgreSQL, Redis or SMTP (BENCHMARKS.md: 4 left the worker half idle).
+@Processor(QueueName.Outbox, { concurrency: 16, ...STALL_OPTIONS })
 export class OutboxProcessor extends WorkerHost implements HandlesJobs {
   constructor(private readonly outbox: OutboxService) {
     super();

@@ -49,16 +49,15 @@ export class DeadlineRunner {
     let outcome: FireOutcome = 'skipped';
     try {
       await this.orm.em.fork().transactional(async (em) => {
-        const peek = await em.findOne(Deadline, deadlineId, { fields: ['id', 'request'] });
+        const [peek] = await em.execute<Array<{ request_id: string; requesting_state: string; requested_state: string }>>(
+          'select d.request_id, r.requesting_state, r.requested_state from deadline d join mla_request r on r.id = d.request_id where d.id = ?',
+          [deadlineId],
+        );
         if (!peek) return;
         // The calendar locks come before the row locks, in every transaction (see calendar-lock.ts).
-        const [states] = await em.execute<Array<{ requesting_state: string; requested_state: string }>>(
-          'select requesting_state, requested_state from mla_request where id = ?',
-          [peek.request.id],
-        );
-        await lockCalendarsShared(em, [states.requesting_state, states.requested_state]);
+        await lockCalendarsShared(em, [peek.requesting_state, peek.requested_state]);
         // Lock order: the request, then its deadline (the same order as an event's transaction).
-        const request = await em.findOneOrFail(MlaRequest, peek.request.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        const request = await em.findOneOrFail(MlaRequest, peek.request_id, { lockMode: LockMode.PESSIMISTIC_WRITE });
         const d = await em.findOneOrFail(Deadline, deadlineId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
         if (d.status !== 'OPEN' || d.nextStage !== stage || !d.nextFireAt || d.nextFireAt > now) return;
         if (request.attention !== null) return; // flagged for an administrator: the stage waits

@@ -7,13 +7,33 @@ import { DirectoryService } from '../directory/directory.service';
 import { CaseEvent, Deadline, MlaRequest, type DeadlineStageTime } from '../entities';
 import { NotificationService } from '../notifications/notification.service';
 import type { PostCommitJob } from '../queues/job-dispatcher.service';
-import { DeadlinePolicyService } from './deadline-policy.service';
+import { DeadlinePolicyService, type PolicyInForce } from './deadline-policy.service';
+
+/**
+ * What a caller applying many events in one transaction (the register import) reads once instead of once
+ * per deadline. The caller takes the shared calendar locks of the requests' States first (lockCalendarsShared),
+ * then reads these in the same transaction.
+ */
+export interface DeadlineLookups {
+  /** The calendars of every State, read in the caller's transaction (DirectoryService.calendarRegistry). */
+  registry: CalendarRegistry;
+  /** The policy in force for a network in the caller's transaction (DeadlinePolicyService.current), typically memoized. */
+  policy(network: string): Promise<PolicyInForce>;
+  /**
+   * Requests created in this unit of work and not yet flushed, by id, with every deadline opened for them
+   * so far: none of these is in the database, so {@link DeadlineService.current} looks here instead of
+   * querying, and opening a deadline of such a request adds it here.
+   */
+  unflushed: Map<string, Deadline[]>;
+}
 
 export interface EffectOptions {
   /** Now, from the clock. */
   now: Date;
   /** History only (import without --replay): stages that fell before `now` are skipped, never sent. */
   skipPastStages: boolean;
+  /** Read once by the caller for many events (see DeadlineLookups); absent: read here for each deadline. */
+  lookups?: DeadlineLookups;
 }
 
 const DAY_MS = 86_400_000;
@@ -89,7 +109,8 @@ export class DeadlineService {
     request: MlaRequest,
     d: Pick<Deadline, 'openedAt' | 'policy' | 'suggestedDueOn' | 'pausedDays'>,
   ): { schedule: DeadlineSchedule; baseDueOn: string } {
-    const zones = [request.requestingState, request.requestedState].map((s) => registry.forState(s).timeZone);
+    // The owing State's own zone is counted by scheduleDeadline already: only another zone can be earlier.
+    const zones = [request.requestingState, request.requestedState].map((s) => registry.forState(s).timeZone).filter((z) => z !== cal.timeZone);
     const baseDueOn = this.baseDueOn(cal, d);
     const schedule = scheduleDeadline(cal, d.openedAt, d.policy.step, d.policy.ladder, cal.addCalendarDays(baseDueOn, d.pausedDays), zones);
     return { schedule, baseDueOn };
@@ -104,7 +125,7 @@ export class DeadlineService {
           jobs.push(...(await this.open(em, request, effect.step, new Date(effect.from), effect.dueOn, opts)));
           break;
         case 'deadline.closed': {
-          const d = await this.current(em, request, effect.step);
+          const d = await this.current(em, request, effect.step, opts.lookups);
           if (d) {
             if (d.nextStage) jobs.push({ kind: 'drop-deadline', deadlineId: d.id, stage: d.nextStage });
             d.status = effect.reason === 'DONE' ? 'DONE' : 'CANCELLED';
@@ -114,7 +135,7 @@ export class DeadlineService {
           break;
         }
         case 'deadline.paused': {
-          const d = await this.current(em, request, effect.step);
+          const d = await this.current(em, request, effect.step, opts.lookups);
           if (d && d.status === 'OPEN') {
             d.status = 'PAUSED';
             d.pausedAt = new Date(effect.at);
@@ -125,7 +146,7 @@ export class DeadlineService {
           jobs.push(...(await this.resume(em, request, effect.step, new Date(effect.at), opts)));
           break;
         case 'notification.requested':
-          jobs.push(...(await this.notify(em, request, effect.step, effect.stage, effect.level, effect.nextStage, opts.now)));
+          jobs.push(...(await this.notify(em, request, effect.step, effect.stage, effect.level, effect.nextStage, opts.now, opts.lookups)));
           break;
         case 'plenary.listed':
           break; // recorded on the request (listedForPlenary) from the snapshot
@@ -134,8 +155,19 @@ export class DeadlineService {
     return jobs;
   }
 
-  /** The open or paused deadline of a step on a request, if any. */
-  async current(em: EntityManager, request: MlaRequest, step: DeadlineStep): Promise<Deadline | null> {
+  /**
+   * The open or paused deadline of a step on a request (the latest opened), if any. Read in `em`'s
+   * transaction, or, for a request of `lookups.unflushed`, found in memory without a query.
+   */
+  async current(em: EntityManager, request: MlaRequest, step: DeadlineStep, lookups?: DeadlineLookups): Promise<Deadline | null> {
+    const unflushed = lookups?.unflushed.get(request.id);
+    if (unflushed) {
+      let latest: Deadline | null = null;
+      for (const d of unflushed) {
+        if (d.step === step && (d.status === 'OPEN' || d.status === 'PAUSED') && (!latest || d.openedAt >= latest.openedAt)) latest = d;
+      }
+      return latest;
+    }
     // MikroORM flushes pending Deadline changes of this transaction before the query (FlushMode.AUTO).
     const rows = await em.find(Deadline, { request, step, status: { $in: ['OPEN', 'PAUSED'] } }, { orderBy: { openedAt: 'desc' } });
     return rows.find((r) => r.status === 'OPEN' || r.status === 'PAUSED') ?? null;
@@ -150,9 +182,9 @@ export class DeadlineService {
     opts: EffectOptions,
   ): Promise<PostCommitJob[]> {
     const owedByState = this.owingState(request, step);
-    const registry = await this.directory.calendarRegistry(em);
+    const registry = opts.lookups?.registry ?? (await this.directory.calendarRegistry(em));
     const cal = registry.forState(owedByState);
-    const inForce = await this.policies.current(em, request.network);
+    const inForce = opts.lookups ? await opts.lookups.policy(request.network) : await this.policies.current(em, request.network);
     const policy = { network: inForce.network, version: inForce.version, step: inForce.policy.steps[step], ladder: inForce.policy.ladder };
     const suggestedDueOn = dueOn ?? null;
     const { schedule, baseDueOn } = this.schedule(cal, registry, request, { openedAt, policy, suggestedDueOn, pausedDays: 0 });
@@ -171,13 +203,14 @@ export class DeadlineService {
     });
     d.setNext(opts.skipPastStages ? stages.find((s) => new Date(s.fireAt) >= opts.now) : stages[0]);
     em.persist(d);
+    opts.lookups?.unflushed.get(request.id)?.push(d);
     return nextStageJob(d);
   }
 
   private async resume(em: EntityManager, request: MlaRequest, step: DeadlineStep, at: Date, opts: EffectOptions): Promise<PostCommitJob[]> {
-    const d = await this.current(em, request, step);
+    const d = await this.current(em, request, step, opts.lookups);
     if (!d || d.status !== 'PAUSED' || !d.pausedAt) return [];
-    const registry = await this.directory.calendarRegistry(em);
+    const registry = opts.lookups?.registry ?? (await this.directory.calendarRegistry(em));
     const cal = registry.forState(d.owedByState);
     // Extended by the calendar days paused, counted from the unshifted due date so that moving the
     // result to a business day happens once, however many pauses there were.
@@ -209,8 +242,9 @@ export class DeadlineService {
     level: number,
     nextStage: Stage | null,
     now: Date,
+    lookups?: DeadlineLookups,
   ): Promise<PostCommitJob[]> {
-    const d = await this.current(em, request, step);
+    const d = await this.current(em, request, step, lookups);
     if (!d) return [];
     const fired = d.stages.find((s) => s.stage === stage);
     const next = nextStage ? d.stages.find((s) => s.stage === nextStage) : undefined;

@@ -7,6 +7,7 @@ import { ManualClock } from '../clock';
 import { DATA_DIR } from '../directory/directory-data';
 import { DirectoryService } from '../directory/directory.service';
 import { DomainModule } from '../domain.module';
+import { DomainError } from '../errors';
 import { RegisterFormatError } from '../register';
 import { StatisticsService } from '../statistics/statistics.service';
 import { createTestEnvironment, type TestEnvironment } from '../testing';
@@ -47,8 +48,8 @@ describe('register import and yearly statistics (PostgreSQL)', () => {
     expect(inferred.n).toBe(12);
     const [closed] = await env.sql<{ state: string; outcome: string }>(`select state, outcome from mla_request where reference = 'CASC/2020/001'`);
     expect(closed).toEqual({ state: 'closed', outcome: 'EXECUTED' });
-    // 20–60 s on a loaded two-core machine (each case replays its events through the machine, one transaction per case); issue 6 measures it.
-  }, 240_000);
+    // One transaction per IMPORT_BATCH_ROWS rows, calendars and policies read once per batch (npm run bench, part 5, measures it).
+  }, 120_000);
 
   it('gives the published 2021 counts: 76 cases through the three networks (WACAP 32, SEAJust 26, CASC 18), 43 outside', async () => {
     const s = await app.get(StatisticsService).yearly(2021);
@@ -136,6 +137,66 @@ describe('register import and yearly statistics (PostgreSQL)', () => {
     await expect(importer.importHistory('name,age\nx,1\n')).rejects.toThrow(RegisterFormatError);
     await expect(importer.importHistory('name,age\nx,1\n')).rejects.toThrow(/case_ref/);
     expect(await count('mla_request')).toBe(before);
+  });
+
+  it('a row the machine refuses in the middle of a batch is rejected whole; the rest of the batch is written', async () => {
+    const rows = [
+      HEADER,
+      ...['MID/1', 'MID/2', 'MID/3'].map(
+        (ref) => `${ref},WACAP,NG,GH,MLA,,,no,,2021-02-01,2021-02-02,2021-02-04,,,2021-03-01,,,2021-05-03,EXECUTED,2021-05-10,,`,
+      ),
+    ];
+    const service = importer as unknown as { applyPlanned: (...args: unknown[]) => Promise<unknown> };
+    const original = service.applyPlanned.bind(importer);
+    // the third event of MID/2 (its acknowledgement) is refused, after two were applied and a deadline opened
+    const spy = jest.spyOn(service, 'applyPlanned').mockImplementation(async (...args: unknown[]) => {
+      const [, request, , planned] = args as [unknown, { reference: string; eventCount: number }, unknown, { type: string }];
+      if (request.reference === 'MID/2' && planned.type === 'receiptAcknowledged') throw new DomainError('EVENT_NOT_ALLOWED', 'refused for the test');
+      return original(...args);
+    });
+    try {
+      const report = await importer.importHistory(rows.join('\n'));
+      expect(report).toEqual({ imported: 2, unchanged: 0, rejected: [{ line: 3, caseRef: 'MID/2', errors: ['replay refused: refused for the test'] }] });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await env.sql(`select reference, state from mla_request where reference like 'MID/%' order by 1`)).toEqual([
+      { reference: 'MID/1', state: 'closed' },
+      { reference: 'MID/3', state: 'closed' },
+    ]);
+    const [orphans] = await env.sql<{ n: number }>(
+      `select (select count(*) from case_event e where not exists (select 1 from mla_request r where r.id = e.request_id))
+            + (select count(*) from deadline d where not exists (select 1 from mla_request r where r.id = d.request_id)) as n`,
+    );
+    expect(Number(orphans.n)).toBe(0);
+    const [events] = await env.sql<{ n: number }>(
+      `select count(*)::int as n from case_event e join mla_request r on r.id = e.request_id where r.reference like 'MID/%'`,
+    );
+    expect(events.n).toBe(2 * 6);
+  });
+
+  it('a batch that cannot be written is imported again row by row: only the row imported meanwhile is rejected', async () => {
+    const rows = [HEADER, ...['RACE/1', 'RACE/2', 'RACE/3'].map((ref) => `${ref},CASC,KZ,UZ,MLA,,,no,,2021-03-01,2021-03-02,,,,,,,,,,,`)];
+    const prepared = await importer.prepare(rows.join('\n'));
+    expect(prepared.toImport).toHaveLength(3);
+    // another import writes RACE/2 between this one's check and its writes
+    await importer.importHistory([HEADER, rows[2]].join('\n'));
+    const spy = jest.spyOn(importer, 'prepare').mockResolvedValueOnce(prepared);
+    try {
+      const report = await importer.importHistory(rows.join('\n'));
+      expect(report).toEqual({
+        imported: 2,
+        unchanged: 0,
+        rejected: [{ line: 3, caseRef: 'RACE/2', errors: ['case_ref: imported meanwhile by another import'] }],
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await env.sql(`select reference, state from mla_request where reference like 'RACE/%' order by 1`)).toEqual([
+      { reference: 'RACE/1', state: 'awaitingAcknowledgement' },
+      { reference: 'RACE/2', state: 'awaitingAcknowledgement' },
+      { reference: 'RACE/3', state: 'awaitingAcknowledgement' },
+    ]);
   });
 
   it('keeps the event history append-only in the database', async () => {

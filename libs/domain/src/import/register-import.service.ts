@@ -1,14 +1,19 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, wrap } from '@mikro-orm/core';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { MlaRequestEvent, NetworkCode } from '@rogatory/workflow';
 import { Clock } from '../clock';
+import { type CalendarRegistry } from '../calendar';
+import { DeadlinePolicyService, type PolicyInForce } from '../deadlines/deadline-policy.service';
+import { type DeadlineLookups } from '../deadlines/deadline.service';
 import { DirectoryService } from '../directory/directory.service';
 import { MlaRequest } from '../entities';
 import { DomainError } from '../errors';
 import { JobDispatcher, type PostCommitJob } from '../queues/job-dispatcher.service';
 import { parseRegister, planReplay, registerFingerprint, type PlannedEvent, type RegisterRejection, type RegisterRow } from '../register';
+import { lockCalendarsShared } from '../holidays/calendar-lock';
 import { MlaRequestService } from '../requests/mla-request.service';
+import { MemoizedCalendarRegistry } from './memoized-calendars';
 
 /** What `import-register` prints (REGISTER.md). */
 export interface ImportReport {
@@ -22,6 +27,16 @@ export interface PreparedRegister {
   toImport: RegisterRow[];
   unchanged: number;
   rejected: RegisterRejection[];
+}
+
+/** Rows of the register written in one transaction (importHistory). */
+export const IMPORT_BATCH_ROWS = 250;
+
+/** What one batch gave: rows imported, rows rejected, jobs to queue after its commit. */
+interface BatchResult {
+  imported: number;
+  rejected: RegisterRejection[];
+  jobs: PostCommitJob[];
 }
 
 /** One planned event of a row, placed on the replay timeline. */
@@ -41,12 +56,16 @@ export interface TimelineEvent {
  */
 @Injectable()
 export class RegisterImportService {
+  /** The memoized calendars of the registry last read (a holiday change gives a new registry, and new ones). */
+  private memoizedCalendars = new WeakMap<CalendarRegistry, MemoizedCalendarRegistry>();
+
   constructor(
     private readonly orm: MikroORM,
     private readonly clock: Clock,
     private readonly directory: DirectoryService,
     private readonly requests: MlaRequestService,
     private readonly jobs: JobDispatcher,
+    private readonly policies: DeadlinePolicyService,
   ) {}
 
   /**
@@ -77,27 +96,97 @@ export class RegisterImportService {
   }
 
   /**
-   * Imports without replay: each row in its own transaction, all its events at the register's dates;
-   * deadlines are recorded but no reminder goes out for stages already past.
+   * Imports without replay: all the events of each row at the register's dates; deadlines are recorded
+   * but no reminder goes out for stages already past. Rows go {@link IMPORT_BATCH_ROWS} to a transaction
+   * (importBatch); when a batch cannot be written (a case_ref imported meanwhile by another import, say)
+   * its rows are imported again one per transaction, so that only the failing ones are rejected. Jobs are
+   * queued after each commit. Throws RegisterFormatError when the file cannot be read as a register.
    */
   async importHistory(input: string | Buffer): Promise<ImportReport> {
     const prepared = await this.prepare(input);
     const report: ImportReport = { imported: 0, unchanged: prepared.unchanged, rejected: prepared.rejected };
-    for (const row of prepared.toImport) {
-      const jobs: PostCommitJob[] = [];
+    for (let i = 0; i < prepared.toImport.length; i += IMPORT_BATCH_ROWS) {
+      const batch = prepared.toImport.slice(i, i + IMPORT_BATCH_ROWS);
+      let results: BatchResult[];
       try {
-        await this.orm.em.fork().transactional(async (em) => {
-          const request = this.newRequest(em, row);
-          for (const ev of planReplay(row)) jobs.push(...(await this.applyPlanned(em, request, row, ev, true)));
-        });
-        report.imported++;
-        await this.jobs.dispatch(jobs);
-      } catch (err) {
-        report.rejected.push({ line: row.line, caseRef: row.caseRef, errors: [reasonOf(err)] });
+        results = [await this.importBatch(batch)];
+      } catch {
+        results = [];
+        for (const row of batch) {
+          try {
+            results.push(await this.importBatch([row]));
+          } catch (err) {
+            results.push({ imported: 0, rejected: [{ line: row.line, caseRef: row.caseRef, errors: [reasonOf(err)] }], jobs: [] });
+          }
+        }
+      }
+      for (const r of results) {
+        report.imported += r.imported;
+        report.rejected.push(...r.rejected);
+        await this.jobs.dispatch(r.jobs);
       }
     }
     report.rejected.sort((a, b) => a.line - b.line);
     return report;
+  }
+
+  /**
+   * Imports `rows` in one transaction: the shared locks on the calendars of all their States first, the
+   * calendars and policies read once (DeadlineLookups), each row replayed through the machine in memory
+   * (none of its deadlines is in the database yet, so none is queried), then one flush. A row the machine
+   * refuses is rejected and nothing of it is persisted; the others are written. Throws what the database
+   * throws (nothing of the batch is then written).
+   */
+  private async importBatch(rows: RegisterRow[]): Promise<BatchResult> {
+    const result: BatchResult = { imported: 0, rejected: [], jobs: [] };
+    await this.orm.em.fork().transactional(async (em) => {
+      await lockCalendarsShared(
+        em,
+        rows.flatMap((r) => [r.requestingState, r.requestedState]),
+      );
+      const lookups = await this.lookups(em);
+      for (const row of rows) {
+        const request = this.newRequest(em, row);
+        lookups.unflushed.set(request.id, []);
+        try {
+          const jobs: PostCommitJob[] = [];
+          for (const ev of planReplay(row)) jobs.push(...(await this.applyPlanned(em, request, row, ev, true, lookups)));
+          result.jobs.push(...jobs);
+          result.imported++;
+        } catch (err) {
+          forget(em, request);
+          result.rejected.push({ line: row.line, caseRef: row.caseRef, errors: [reasonOf(err)] });
+        }
+        lookups.unflushed.delete(request.id);
+      }
+    });
+    return result;
+  }
+
+  /**
+   * Calendars (memoized for as long as the holiday table is unchanged) and policies of one transaction,
+   * read after its calendar locks.
+   */
+  private async lookups(em: EntityManager): Promise<DeadlineLookups> {
+    const source = await this.directory.calendarRegistry(em);
+    let registry = this.memoizedCalendars.get(source);
+    if (!registry) {
+      registry = new MemoizedCalendarRegistry(source);
+      this.memoizedCalendars = new WeakMap([[source, registry]]);
+    }
+    const policies = new Map<string, Promise<PolicyInForce>>();
+    return {
+      registry,
+      policy: (network) => {
+        let p = policies.get(network);
+        if (!p) {
+          p = this.policies.current(em, network);
+          policies.set(network, p);
+        }
+        return p;
+      },
+      unflushed: new Map(),
+    };
   }
 
   /**
@@ -158,9 +247,16 @@ export class RegisterImportService {
     return request;
   }
 
-  private async applyPlanned(em: EntityManager, request: MlaRequest, row: RegisterRow, p: PlannedEvent, historyOnly: boolean): Promise<PostCommitJob[]> {
+  private async applyPlanned(
+    em: EntityManager,
+    request: MlaRequest,
+    row: RegisterRow,
+    p: PlannedEvent,
+    historyOnly: boolean,
+    lookups?: DeadlineLookups,
+  ): Promise<PostCommitJob[]> {
     const state = p.actor === 'REQUESTING_CA' ? row.requestingState : row.requestedState;
-    const cal = (await this.directory.calendarRegistry(em)).forState(state);
+    const cal = (lookups?.registry ?? (await this.directory.calendarRegistry(em))).forState(state);
     const actor =
       p.actor === 'FACILITATOR'
         ? row.network === 'OTHER'
@@ -175,9 +271,20 @@ export class RegisterImportService {
       inferred: p.inferred,
       ...p.payload,
     } as MlaRequestEvent;
-    const { jobs } = await this.requests.applyInTransaction(em, request, event, { skipPastStages: historyOnly, recordedAt: this.clock.now() });
+    const { jobs } = await this.requests.applyInTransaction(em, request, event, { skipPastStages: historyOnly, recordedAt: this.clock.now(), lookups });
     return jobs;
   }
+}
+
+/**
+ * Takes back everything persisted for `request` in `em` and not yet flushed: the request, and its events,
+ * deadlines and outbox rows. Throws when some of it was flushed already (it can then only be rolled back).
+ */
+function forget(em: EntityManager, request: MlaRequest): void {
+  const stack = [...em.getUnitOfWork().getPersistStack()];
+  const mine = stack.filter((e) => e === request || (e as { request?: unknown }).request === request);
+  if (mine.some((e) => wrap(e, true).isManaged())) throw new Error(`request ${request.reference}: written already, cannot be taken back`);
+  for (const e of mine) em.remove(e);
 }
 
 function reasonOf(err: unknown): string {

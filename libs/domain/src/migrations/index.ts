@@ -13,6 +13,7 @@ import { Migration20261130000000_request_content } from './Migration202611300000
 import { Migration20261130003000_scope_links_handover } from './Migration20261130003000_scope_links_handover';
 import { Migration20261130010000_directory } from './Migration20261130010000_directory';
 import { Migration20261130020000_plenary } from './Migration20261130020000_plenary';
+import { Migration20261130031500_scope_policy_inline } from './Migration20261130031500_scope_policy_inline';
 
 /** Every migration, in order: generated with MikroORM's migrator (CONTRIBUTING.md), reviewed, never edited once committed. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -30,4 +31,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130003000_scope_links_handover', class: Migration20261130003000_scope_links_handover },
   { name: 'Migration20261130010000_directory', class: Migration20261130010000_directory },
   { name: 'Migration20261130020000_plenary', class: Migration20261130020000_plenary },
+  { name: 'Migration20261130031500_scope_policy_inline', class: Migration20261130031500_scope_policy_inline },
 ];

@@ -18,7 +18,7 @@ import {
 } from '@rogatory/workflow';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../clock';
-import { DeadlineService } from '../deadlines/deadline.service';
+import { DeadlineService, type DeadlineLookups } from '../deadlines/deadline.service';
 import { DirectoryService } from '../directory/directory.service';
 import { CaseEvent, Deadline, MlaRequest } from '../entities';
 import { DomainError, EventNotAllowedError, NotFoundError, StaleVersionError, ValidationFailedError } from '../errors';
@@ -34,6 +34,12 @@ export interface ApplyOptions {
   recordedAt?: Date;
   /** The signed-in user who sent it (app_user id), kept on the event row. */
   actorUserId?: string | null;
+  /**
+   * Calendars and policies read once by a caller applying many events in one transaction (the register
+   * import), which has taken the shared calendar locks of the request's States itself, before any row
+   * lock: no lock is taken and nothing of these is read here (DeadlineLookups).
+   */
+  lookups?: DeadlineLookups;
 }
 
 export interface RequestFilter {
@@ -302,8 +308,9 @@ export class MlaRequestService {
     event: MlaRequestEvent,
     opts: ApplyOptions,
   ): Promise<{ event: CaseEvent; jobs: PostCommitJob[] }> {
-    // Before any row lock: the deadlines this event opens are counted in these States' calendars.
-    await lockCalendarsShared(em, [request.requestingState, request.requestedState]);
+    // Before any row lock: the deadlines this event opens are counted in these States' calendars (a caller
+    // with lookups has locked them already).
+    if (!opts.lookups) await lockCalendarsShared(em, [request.requestingState, request.requestedState]);
     const now = opts.recordedAt ?? this.clock.now();
     if (request.attention !== null) throw new RequestFlaggedError(request.reference, request.attention);
     const upgrade = await this.snapshots.upgradeInTransaction(em, request, now);
@@ -321,7 +328,7 @@ export class MlaRequestService {
     const from = String(snapshot.value);
     const result = applyEvent(snapshot, event);
     if (!result.accepted) throw new EventNotAllowedError(event.type, from, allowedEvents(snapshot, event.actor), refusalHint(event));
-    const jobs = await this.deadlines.apply(em, request, result.effects, { now, skipPastStages: opts.skipPastStages ?? false });
+    const jobs = await this.deadlines.apply(em, request, result.effects, { now, skipPastStages: opts.skipPastStages ?? false, lookups: opts.lookups });
     const { type, actor, occurredAt, occurredOn, inferred, ...payload } = event;
     const row = new CaseEvent({
       request,
