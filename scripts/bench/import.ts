@@ -188,7 +188,7 @@ export async function benchImport(opts: BenchOptions): Promise<BenchSection> {
   const product = rows / first.seconds;
   const baseline = rows / raw.seconds;
   return {
-    title: 'Import speed (import-register)',
+    title: '5. Import (import-register)',
     rows: [
       {
         measure: `import-register, ${rows.toLocaleString('en')} rows`,

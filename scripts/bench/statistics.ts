@@ -531,7 +531,7 @@ export async function benchStatistics(opts: BenchOptions): Promise<BenchSection>
     met: growth <= MAX_GROWTH,
   });
   return {
-    title: `Yearly statistics (${YEAR}) at scale`,
+    title: `3. Yearly statistics (${YEAR})`,
     rows,
     details: {
       year: YEAR,

@@ -15,12 +15,35 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  */
 const key = (state: string): string => `rogatory.calendar.${state}`;
 
-/** Shared locks on the calendars of `states` until the transaction of `em` ends. */
+/** The shared calendar locks each open transaction already holds (keyed by its transaction context). */
+const heldShared = new WeakMap<object, Set<string>>();
+
+/**
+ * Takes the locks on `states` (sorted by code, the order that keeps them from deadlocking) in one
+ * statement: unnest yields the array's elements in order, and each row's function call takes its lock.
+ */
+async function lockAll(em: EntityManager, fn: 'pg_advisory_xact_lock_shared' | 'pg_advisory_xact_lock', states: string[]): Promise<void> {
+  // knex expands an array parameter into a list: array[?] is array['a', 'b']
+  if (states.length) await em.execute(`select ${fn}(hashtext(k)) from unnest(array[?]::text[]) as u(k)`, [states.map(key)]);
+}
+
+/**
+ * Shared locks on the calendars of `states` until the transaction of `em` ends; those this transaction
+ * already holds are not asked for again (an event's transaction and the deadline it fires ask twice).
+ * Outside a transaction each call locks (and the locks end with the statement).
+ */
 export async function lockCalendarsShared(em: EntityManager, states: string[]): Promise<void> {
-  for (const s of [...new Set(states)].sort()) await em.execute('select pg_advisory_xact_lock_shared(hashtext(?))', [key(s)]);
+  const tx = em.getTransactionContext() as object | undefined;
+  const held = tx ? (heldShared.get(tx) ?? new Set<string>()) : new Set<string>();
+  const missing = [...new Set(states)].filter((s) => !held.has(s)).sort();
+  await lockAll(em, 'pg_advisory_xact_lock_shared', missing);
+  if (tx) {
+    for (const s of missing) held.add(s);
+    heldShared.set(tx, held);
+  }
 }
 
 /** Exclusive locks on the calendars of `states` until the transaction of `em` ends (a holiday change). */
 export async function lockCalendarsExclusive(em: EntityManager, states: string[]): Promise<void> {
-  for (const s of [...new Set(states)].sort()) await em.execute('select pg_advisory_xact_lock(hashtext(?))', [key(s)]);
+  await lockAll(em, 'pg_advisory_xact_lock', [...new Set(states)].sort());
 }
