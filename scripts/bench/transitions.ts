@@ -5,6 +5,21 @@ import { Pool, type PoolClient } from 'pg';
 import { randomBytes } from 'node:crypto';
 import { machineCpu, percentile, round, type BenchOptions, type BenchRow } from './common';
 
+/** The figures of a run that started at `start` (performance.now()) with these write latencies (ms). */
+function figures(clients: number, start: number, latencies: number[], errors: number, cpu: ReturnType<typeof cpuMeter>): RunFigures {
+  const elapsed = (performance.now() - start) / 1000;
+  return {
+    clients,
+    seconds: round(elapsed, 1),
+    transitions: latencies.length,
+    perSecond: round(latencies.length / elapsed, 1),
+    p50Ms: round(percentile(latencies, 50), 1),
+    p99Ms: round(percentile(latencies, 99), 1),
+    errors,
+    ...cpu(latencies.length),
+  };
+}
+
 /** Headers of a signed-in user (development issuer token). */
 export type AuthHeader = { Authorization: string };
 
@@ -159,18 +174,8 @@ export async function apiRun(t: TransitionTarget, clients: number, seconds: numb
       }
     }),
   );
-  const elapsed = (performance.now() - start) / 1000;
   if (firstErrors.length) process.stderr.write(`bench: API errors at ${clients} clients, e.g.:\n  ${firstErrors.join('\n  ')}\n`);
-  return {
-    clients,
-    seconds: round(elapsed, 1),
-    transitions: latencies.length,
-    perSecond: round(latencies.length / elapsed, 1),
-    p50Ms: round(percentile(latencies, 50), 1),
-    p99Ms: round(percentile(latencies, 99), 1),
-    errors,
-    ...cpu(latencies.length),
-  };
+  return figures(clients, start, latencies, errors, cpu);
 }
 
 /**
@@ -216,17 +221,7 @@ export async function rawRun(databaseUrl: string, clients: number, seconds: numb
         }
       }),
     );
-    const elapsed = (performance.now() - start) / 1000;
-    return {
-      clients,
-      seconds: round(elapsed, 1),
-      transitions: latencies.length,
-      perSecond: round(latencies.length / elapsed, 1),
-      p50Ms: round(percentile(latencies, 50), 1),
-      p99Ms: round(percentile(latencies, 99), 1),
-      errors: 0,
-      ...cpu(latencies.length),
-    };
+    return figures(clients, start, latencies, 0, cpu);
   } finally {
     await pool.end();
   }
