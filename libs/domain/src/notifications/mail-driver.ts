@@ -43,7 +43,8 @@ const CONNECT_TIMEOUT_MS = 10_000;
  * `getSocket`: TLS from the start for `secure` (smtps), plain TCP otherwise (STARTTLS upgrades it).
  * Without TCP_NODELAY each SMTP command of a message waits for the server's delayed ACK (about 40 ms on
  * Linux): measured here, 110 messages/s over a pool of 5 connections instead of 1,500 (BENCHMARKS.md).
- * A refused connection fails with ECONNREFUSED, a timeout with ETIMEDOUT on CONN: both transient.
+ * Any failure before the connection is up (refused, DNS, TLS handshake, reset, timeout) is passed on as
+ * ECONNECTION on CONN: transient, nothing was handed over.
  */
 function noDelaySocket(host: string, port: number, secure: boolean, callback: (err: Error | null, options?: object) => void): void {
   const socket = secure ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host }) : net.connect({ host, port });
@@ -55,13 +56,12 @@ function noDelaySocket(host: string, port: number, secure: boolean, callback: (e
     clearTimeout(timer);
     if (err) {
       socket.destroy();
-      callback(err);
+      // Nothing was handed over: a connection failure whatever its cause (refused, DNS, TLS handshake, reset
+      // before the greeting), which classify() treats as transient, as nodemailer's own connect did.
+      callback(Object.assign(err, { code: 'ECONNECTION', command: 'CONN', cause: (err as { code?: string }).code }));
     } else callback(null, { connection: socket, secured: secure });
   };
-  const timer = setTimeout(
-    () => settle(Object.assign(new Error(`connection to ${host}:${port} timed out`), { code: 'ETIMEDOUT', command: 'CONN' })),
-    CONNECT_TIMEOUT_MS,
-  );
+  const timer = setTimeout(() => settle(new Error(`connection to ${host}:${port} timed out after ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
   socket.on('error', (err) => settle(err));
   socket.once(secure ? 'secureConnect' : 'connect', () => settle(null));
 }
