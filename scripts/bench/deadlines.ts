@@ -87,7 +87,7 @@ async function enqueue(dispatcher: JobDispatcher, deadlines: Array<{ deadline_id
 async function delivered(db: Client, receipts: Receipts, tag: string, expected: number, timeoutMs: number, log: (m: string) => void) {
   const until = Date.now() + timeoutMs;
   let rows: Array<{ id: string; due_at: Date }> = [];
-  let lastLog = 0;
+  let lastLog = Date.now(); // the first progress line after 10 s
   const before = receipts.at.size;
   for (;;) {
     // The outbox is read only once the listener has had as many messages as expected (the query is not free).

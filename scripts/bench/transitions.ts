@@ -311,8 +311,9 @@ export async function benchTransitions(
     const raw = await rawRun(databaseUrl, clients, seconds);
     runs.push({ api, raw });
   }
-  opts.log('transitions: hot spot, 32 clients on 100 requests');
-  const hot = await hotSpot(t, 32, opts.smoke ? 20 : 100, opts.smoke ? 10 : 40);
+  const hotRequests = opts.smoke ? 20 : 100;
+  opts.log(`transitions: hot spot, 32 clients on ${hotRequests} requests`);
+  const hot = await hotSpot(t, 32, hotRequests, opts.smoke ? 10 : 40);
   const rows: BenchRow[] = [];
   for (const { api, raw } of runs) {
     const ratio = round(api.perSecond / raw.perSecond, 3);
