@@ -83,12 +83,14 @@ async function enqueue(dispatcher: JobDispatcher, deadlines: Array<{ deadline_id
     await Promise.all(deadlines.slice(i, i + 50).map((d) => dispatcher.enqueueDeadline(d.deadline_id, d.stage, new Date(d.fire_at))));
 }
 
-/** Waits until every outbox email of `requestIds`' deadlines is received (or `timeoutMs`); returns lateness per email. */
-async function delivered(db: Client, receipts: Receipts, tag: string, expected: number, timeoutMs: number, log: (m: string) => void) {
+/**
+ * Waits until the listener has received `expected` messages more than `before` and every outbox email of
+ * the batch `tag` is among them (or `timeoutMs` has passed); returns the batch's outbox rows (id, due_at).
+ */
+async function delivered(db: Client, receipts: Receipts, before: number, tag: string, expected: number, timeoutMs: number, log: (m: string) => void) {
   const until = Date.now() + timeoutMs;
   let rows: Array<{ id: string; due_at: Date }> = [];
   let lastLog = Date.now(); // the first progress line after 10 s
-  const before = receipts.at.size;
   for (;;) {
     // The outbox is read only once the listener has had as many messages as expected (the query is not free).
     const received = receipts.at.size - before;
@@ -123,10 +125,12 @@ async function batch(
   const cpu0 = { worker: ctx.workerCpuSeconds?.(), machine: machineCpu() };
   const deadlines = await cloneDeadlines(ctx.db, ctx.template, n, tag, (i) => new Date(t0 + Math.floor((spreadMs * i) / n)));
   const start = Date.now();
+  // Counted from before the first job is queued: stages due now are delivered while the rest are queued.
+  const receivedBefore = ctx.receipts.at.size;
+  const duplicatesBefore = ctx.receipts.duplicates;
   await enqueue(ctx.dispatcher, deadlines);
   ctx.log(`deadlines: ${n} stages queued in ${round((Date.now() - start) / 1000, 1)} s (${tag})`);
-  const duplicatesBefore = ctx.receipts.duplicates;
-  const rows = await delivered(ctx.db, ctx.receipts, tag, n, leadMs + spreadMs + 600_000, ctx.log);
+  const rows = await delivered(ctx.db, ctx.receipts, receivedBefore, tag, n, leadMs + spreadMs + 600_000, ctx.log);
   const got = rows.filter((r) => ctx.receipts.at.has(r.id));
   const lateness = got.map((r) => ctx.receipts.at.get(r.id)! - new Date(r.due_at).getTime());
   const last = Math.max(...got.map((r) => ctx.receipts.at.get(r.id)!));
