@@ -1,3 +1,4 @@
 export * from './business-calendar';
 export * from './calendar-registry';
 export * from './deadline-schedule';
+export * from './memoized-calendars';

@@ -1,7 +1,7 @@
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Audience } from '@rogatory/workflow';
-import { CalendarRegistry, type ExtraHoliday, type Weekday } from '../calendar';
+import { CalendarRegistry, MemoizedCalendarRegistry, type ExtraHoliday, type Weekday } from '../calendar';
 import { Clock } from '../clock';
 import { CentralAuthority, ContactPoint, ContactPointHandover, Network, StateEntity, StateHoliday, type NotificationMode } from '../entities';
 import { routeToStandIn, type StandIn, type StandIns } from './absence-routing';
@@ -159,9 +159,13 @@ export class DirectoryService {
     const rows = await conn.find(StateHoliday, {}, { orderBy: { date: 'asc' } });
     const extra: Record<string, ExtraHoliday[]> = {};
     for (const h of rows) (extra[h.state.code] ??= []).push({ date: h.date, name: h.name });
-    const registry = new CalendarRegistry(
-      states.map((s) => ({ code: s.code, timeZone: s.timeZone, weekend: s.weekend as Weekday[] })),
-      extra,
+    // Memoized: the same business-day walks and local times come back for every deadline of every event and
+    // import on this registry (a holiday change gives a new fingerprint, so a new registry and memo).
+    const registry = new MemoizedCalendarRegistry(
+      new CalendarRegistry(
+        states.map((s) => ({ code: s.code, timeZone: s.timeZone, weekend: s.weekend as Weekday[] })),
+        extra,
+      ),
     );
     if (!this.warned) {
       this.warned = true;

@@ -3,7 +3,6 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { MlaRequestEvent, NetworkCode } from '@rogatory/workflow';
 import { Clock } from '../clock';
-import { type CalendarRegistry } from '../calendar';
 import { DeadlinePolicyService, type PolicyInForce } from '../deadlines/deadline-policy.service';
 import { type DeadlineLookups } from '../deadlines/deadline.service';
 import { DirectoryService } from '../directory/directory.service';
@@ -13,7 +12,6 @@ import { JobDispatcher, type PostCommitJob } from '../queues/job-dispatcher.serv
 import { parseRegister, planReplay, registerFingerprint, type PlannedEvent, type RegisterRejection, type RegisterRow } from '../register';
 import { lockCalendarsShared } from '../holidays/calendar-lock';
 import { MlaRequestService } from '../requests/mla-request.service';
-import { MemoizedCalendarRegistry } from './memoized-calendars';
 
 /** What `import-register` prints (REGISTER.md). */
 export interface ImportReport {
@@ -56,9 +54,6 @@ export interface TimelineEvent {
  */
 @Injectable()
 export class RegisterImportService {
-  /** The memoized calendars of the registry last read (a holiday change gives a new registry, and new ones). */
-  private memoizedCalendars = new WeakMap<CalendarRegistry, MemoizedCalendarRegistry>();
-
   constructor(
     private readonly orm: MikroORM,
     private readonly clock: Clock,
@@ -168,12 +163,7 @@ export class RegisterImportService {
    * read after its calendar locks.
    */
   private async lookups(em: EntityManager): Promise<DeadlineLookups> {
-    const source = await this.directory.calendarRegistry(em);
-    let registry = this.memoizedCalendars.get(source);
-    if (!registry) {
-      registry = new MemoizedCalendarRegistry(source);
-      this.memoizedCalendars = new WeakMap([[source, registry]]);
-    }
+    const registry = await this.directory.calendarRegistry(em);
     const policies = new Map<string, Promise<PolicyInForce>>();
     return {
       registry,

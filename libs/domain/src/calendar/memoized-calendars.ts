@@ -1,7 +1,11 @@
-import { BusinessCalendar, CalendarRegistry } from '../calendar';
+import { BusinessCalendar } from './business-calendar';
+import { CalendarRegistry } from './calendar-registry';
 
-/** Entries a memoized calendar keeps before it starts afresh (a bound on memory; each entry is a few dozen bytes). */
-const MAX_ENTRIES = 200_000;
+/**
+ * Entries a memoized calendar keeps before it starts afresh: a bound on memory (each entry is a few dozen
+ * bytes; one calendar per State, kept as long as the holiday table is unchanged). A few years of dates.
+ */
+const MAX_ENTRIES = 20_000;
 
 /**
  * A registry whose calendars remember what they computed: the same business-day walks, local dates and
@@ -9,7 +13,8 @@ const MAX_ENTRIES = 200_000;
  * State, and each costs dozens of luxon date operations. Answers are those of `source`'s calendars, which
  * are pure functions of their arguments once built (an instance never changes its holidays: a holiday
  * change gives a new registry, DirectoryService.calendarRegistry); errors are thrown as they throw them
- * and never remembered. For one import (or any run of work on one registry), not for a long-lived cache.
+ * and never remembered. DirectoryService.calendarRegistry gives every registry it builds this way, so an
+event's transaction, a deadline firing and the register import all share what was computed.
  */
 export class MemoizedCalendarRegistry extends CalendarRegistry {
   private readonly memoized = new Map<string, BusinessCalendar>();

@@ -1,5 +1,7 @@
 import { DEFAULT_DEADLINE_POLICY, type DeadlineStep } from '@rogatory/workflow';
-import { CalendarRegistry, scheduleDeadline, type Weekday } from '../calendar';
+import { CalendarRegistry } from './calendar-registry';
+import { scheduleDeadline } from './deadline-schedule';
+import type { Weekday } from './business-calendar';
 import { readNetworksFile } from '../directory/directory-data';
 import { MemoizedCalendarRegistry } from './memoized-calendars';
 
