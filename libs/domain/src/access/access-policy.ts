@@ -31,7 +31,8 @@ export type DatabaseRole = 'rogatory_case_reader' | 'rogatory_metadata_reader';
 
 /**
  * The access rules of DOMAIN.md §1, in one place. The application applies `scope()` to every query of
- * cases; PostgreSQL applies the same rule (function `rogatory_can_see`) as a second line.
+ * cases; PostgreSQL applies the same rule as a second line (the row-level security policy on mla_request,
+ * migration 20261130031500; `scopeSql` is the same rule as SQL for the statistics).
  *
  * - CENTRAL_AUTHORITY: requests where their State is requesting, or requested once transmitted (a draft,
  *   even under informal consultation, is the requesting side's until it is sent); FULL.

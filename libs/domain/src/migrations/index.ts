@@ -14,6 +14,7 @@ import { Migration20261130003000_scope_links_handover } from './Migration2026113
 import { Migration20261130010000_directory } from './Migration20261130010000_directory';
 import { Migration20261130020000_plenary } from './Migration20261130020000_plenary';
 import { Migration20261130031500_scope_policy_inline } from './Migration20261130031500_scope_policy_inline';
+import { Migration20261130050000_drop_can_see } from './Migration20261130050000_drop_can_see';
 
 /** Every migration, in order: generated with MikroORM's migrator (CONTRIBUTING.md), reviewed, never edited once committed. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -32,4 +33,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130010000_directory', class: Migration20261130010000_directory },
   { name: 'Migration20261130020000_plenary', class: Migration20261130020000_plenary },
   { name: 'Migration20261130031500_scope_policy_inline', class: Migration20261130031500_scope_policy_inline },
+  { name: 'Migration20261130050000_drop_can_see', class: Migration20261130050000_drop_can_see },
 ];
