@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Query, Res, StreamableFile } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Header, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   attachmentDisposition,
@@ -28,6 +28,24 @@ import { ANY_ROLE, CurrentPrincipal, FORBIDDEN_RESPONSE, Roles, UNAUTHENTICATED_
 const PROBLEM = { description: 'application/problem+json naming the field and the reason' };
 const NOT_FOUND = { status: 404, description: "application/problem+json: a secretariat asked for another network's statistics" };
 const SVG_CONTENT_TYPE = 'image/svg+xml; charset=utf-8';
+
+/** The route and OpenAPI description shared by the chart routes: GET `path`?from=YYYY&to=YYYY[&network=CODE], an SVG document, not cached. */
+function ChartRoute(path: string, summary: string): MethodDecorator {
+  return applyDecorators(
+    Get(path),
+    Header('Cache-Control', 'no-store'),
+    ApiOperation({ summary }),
+    ApiQuery({ name: 'from', required: true, example: 2017 }),
+    ApiQuery({ name: 'to', required: true, example: 2021, description: `at most ${MAX_YEAR_RANGE} years after from, included` }),
+    ApiQuery({ name: 'network', required: false, enum: NETWORK_CODES }),
+    ApiProduces('image/svg+xml'),
+    ApiOkResponse({ description: 'SVG document' }),
+    ApiResponse({ status: 400, ...PROBLEM }),
+    ApiResponse(UNAUTHENTICATED_RESPONSE),
+    ApiResponse(FORBIDDEN_RESPONSE),
+    ApiResponse(NOT_FOUND),
+  );
+}
 /**
  * Content-Security-Policy of the plenary report page: its inline CSS (and the inline SVG's presentation
  * attributes) and data: images, nothing else (no script, no fetch, no external resource, no framing).
@@ -163,18 +181,7 @@ export class StatisticsController {
    * legend, axes, `role="img"` with `<title>` and `<desc>`; a suppressed figure is a gap with a note. 400
    * naming `from`, `to` or `network`; 404 for another network (secretariat).
    */
-  @Get('charts/yearly-counts.svg')
-  @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Chart: cases per calendar year (SVG)' })
-  @ApiQuery({ name: 'from', required: true, example: 2017 })
-  @ApiQuery({ name: 'to', required: true, example: 2021, description: `at most ${MAX_YEAR_RANGE} years after from, included` })
-  @ApiQuery({ name: 'network', required: false, enum: NETWORK_CODES })
-  @ApiProduces('image/svg+xml')
-  @ApiOkResponse({ description: 'SVG document' })
-  @ApiResponse({ status: 400, ...PROBLEM })
-  @ApiResponse(UNAUTHENTICATED_RESPONSE)
-  @ApiResponse(FORBIDDEN_RESPONSE)
-  @ApiResponse(NOT_FOUND)
+  @ChartRoute('charts/yearly-counts.svg', 'Chart: cases per calendar year (SVG)')
   async yearlyCountsChart(@CurrentPrincipal() p: Principal, @Query() q: Query, @Res({ passthrough: true }) res: Response): Promise<string> {
     return this.chart(p, q, res, 'yearly-counts', (years, title, minCount) => yearlyCountsChart(years, { title: `Cases per year${title}`, minCount }));
   }
@@ -185,18 +192,7 @@ export class StatisticsController {
    * calendar year from `from` to `to` (at most 20 years); a year without a median, or with it suppressed,
    * is a gap with a note. Errors as yearly-counts.svg.
    */
-  @Get('charts/durations.svg')
-  @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Chart: median calendar days to acknowledge and to close per calendar year (SVG)' })
-  @ApiQuery({ name: 'from', required: true, example: 2017 })
-  @ApiQuery({ name: 'to', required: true, example: 2021, description: `at most ${MAX_YEAR_RANGE} years after from, included` })
-  @ApiQuery({ name: 'network', required: false, enum: NETWORK_CODES })
-  @ApiProduces('image/svg+xml')
-  @ApiOkResponse({ description: 'SVG document' })
-  @ApiResponse({ status: 400, ...PROBLEM })
-  @ApiResponse(UNAUTHENTICATED_RESPONSE)
-  @ApiResponse(FORBIDDEN_RESPONSE)
-  @ApiResponse(NOT_FOUND)
+  @ChartRoute('charts/durations.svg', 'Chart: median calendar days to acknowledge and to close per calendar year (SVG)')
   async durationsChart(@CurrentPrincipal() p: Principal, @Query() q: Query, @Res({ passthrough: true }) res: Response): Promise<string> {
     return this.chart(p, q, res, 'durations', (years, title, minCount) =>
       durationsChart(years, { title: `Median calendar days from transmission${title}`, minCount }),
