@@ -1,6 +1,9 @@
 // Three tiers (STYLE.md): *.spec.ts pure, *.int-spec.ts real PostgreSQL/Redis/SMTP, *.e2e-spec.ts the API booted.
 const { compilerOptions } = require('./tsconfig.base.json');
-const moduleNameMapper = Object.fromEntries(Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]));
+// tsconfig paths as jest module names; a trailing `/*` maps the rest of the path (`@rogatory/workflow-pure/codes`).
+const moduleNameMapper = Object.fromEntries(
+  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias.replace('/*', '/(.*)')}$`, `<rootDir>/${target.replace('/*', '/$1')}`]),
+);
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',

@@ -1,7 +1,9 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { AuthGuard } from './auth/auth.guard';
 import { DevIssuerController } from './auth/dev-issuer.controller';
+import { DevTokenFormMiddleware } from './auth/dev-token-form.middleware';
+import { AuthConfigController, SessionController } from './auth/session.controller';
 import { JsonBodyGuard } from './common/json-body.guard';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor';
 import { IpRateLimitGuard, UserRateLimitGuard, rateLimitModule } from './security/rate-limit.guard';
@@ -22,7 +24,12 @@ import { StatisticsController } from './statistics/statistics.controller';
 
 /** The HTTP API: requests, events, statistics, health. No processors (the worker runs those). */
 @Module({})
-export class ApiModule {
+export class ApiModule implements NestModule {
+  /** The development issuer's token endpoint alone takes a urlencoded form (OAuth 2.0); every other body is JSON or CSV (bootstrap.ts). */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(DevTokenFormMiddleware).forRoutes({ path: 'auth/dev/token', method: RequestMethod.POST });
+  }
+
   static forRoot(opts: DomainModuleOptions): DynamicModule {
     return {
       module: ApiModule,
@@ -39,6 +46,8 @@ export class ApiModule {
         DirectoryController,
         PlenariesController,
         DevIssuerController,
+        SessionController,
+        AuthConfigController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -4,6 +4,7 @@ import { json, text } from 'express';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { IDEMPOTENCY_KEY_HEADER } from './common/idempotency.interceptor';
 import { hardenHttp } from './security/http-hardening';
+import { serveWebApp } from './web/web-app';
 
 const API_DESCRIPTION = [
   'Mutual legal assistance requests (UNTOC art. 18) through their lifecycle, deadlines and statistics.',
@@ -17,11 +18,13 @@ const API_DESCRIPTION = [
 
 /**
  * The HTTP edge first (trust proxy, security headers, CORS, URL length: security/http-hardening.ts), then
- * body limits, the queue dashboard at /admin/queues (administrators), OpenAPI at /docs (JSON at /docs-json).
+ * compression and the web view (`/`, its pages and `/assets`: web/web-app.ts), body limits, the queue
+ * dashboard at /admin/queues (administrators), OpenAPI at /docs (JSON at /docs-json).
  * Shared by main.ts and the e2e tests.
  */
 export function configureApi(app: INestApplication): void {
   hardenHttp(app);
+  serveWebApp(app);
   app.use(json({ limit: '100kb' }));
   app.use(text({ type: 'text/csv', limit: '1mb' }));
   mountQueueDashboard(app);

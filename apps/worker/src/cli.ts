@@ -55,7 +55,9 @@ const USAGE = `usage: npm run cli -- <command> [options]
                                             yearly statistics (DOMAIN.md §5)
   import-holidays FILE                      add the holidays of a CSV (state,date,name) to the
                                             administrators' table; recomputes open deadlines
-  demo [--out DIR]                          replay register-2021.csv to 15 May 2022, report, files in DIR
+  demo [--out DIR]                          replay register-2021.csv to 15 May 2022, report, files in DIR,
+                                            then sign-in links of the web view (npm run demo -- --serve
+                                            also serves it over the demo's database; --no-serve does not)
   mail-catcher [--port N] [--out DIR]       an SMTP server on 127.0.0.1 that keeps every email as .eml
   verify-audit                              recompute the audit log's hash chain; exit 1 naming the first
                                             entry removed or altered; prints headSeq and headHash: record

@@ -4,6 +4,7 @@ export * from './access/principal';
 export * from './access/small-counts';
 export * from './audit/audit.service';
 export * from './audit/audit-verifier.service';
+export * from './auth/dev-authorization';
 export * from './auth/token.service';
 export * from './auth/user.service';
 export * from './crypto/field-cipher';

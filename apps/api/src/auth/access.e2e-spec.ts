@@ -145,13 +145,13 @@ describe('who may see and do what: tokens, scope, metadata views, row-level secu
     ]);
   });
 
-  it('every route but health, the OpenAPI document and the issuer keys needs a token', async () => {
+  it('every route but health, the OpenAPI document, the sign-in configuration and the development issuer needs a token', async () => {
     const doc = await http().get('/docs-json').expect(200);
     for (const [path, methods] of Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)) {
       for (const method of Object.keys(methods)) {
         const url = path.replace(/\{[^}]+\}/g, (m) => (m === '{state}' ? 'GH' : m === '{network}' ? 'WACAP' : m === '{date}' ? '2026-01-01' : R));
         const res = await (http() as unknown as Record<string, (u: string) => request.Test>)[method](url);
-        const open = path === '/health' || path.startsWith('/auth/dev/');
+        const open = path === '/health' || path === '/auth/config' || path.startsWith('/auth/dev/');
         expect({ method, path, status: open ? 'open' : res.status }).toEqual({ method, path, status: open ? 'open' : 401 });
       }
     }

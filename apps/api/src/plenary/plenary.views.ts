@@ -44,16 +44,17 @@ export class AgendaItemDto {
   @ApiProperty({ type: [String], description: 'Empty for a confidential request' }) offences!: string[];
   @ApiProperty({ type: [String], description: 'Empty for a confidential request' }) measures!: string[];
   @ApiProperty({ description: 'State of the request in the workflow', example: 'awaitingAcknowledgement' }) state!: string;
-  @ApiPropertyOptional({ nullable: true }) transmittedOn!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Calendar date' }) transmittedOn!: string | null;
   @ApiPropertyOptional({ type: StepOwedDto, nullable: true, description: 'The open deadline due first; null when none is open' }) stepOwed!: StepOwedDto | null;
   @ApiPropertyOptional({
+    type: Number,
     nullable: true,
     description:
       'Calendar days from the due date to daysOverdueAsOf (0 when not yet due); null without a step owed. Calendar days, not business days, so both delegations count alike.',
   })
   daysOverdue!: number | null;
-  @ApiPropertyOptional({ nullable: true, description: "The plenary's date, or today in the owing State once the plenary has passed" }) daysOverdueAsOf!:
-    string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: "The plenary's date, or today in the owing State once the plenary has passed" })
+  daysOverdueAsOf!: string | null;
   @ApiProperty({ description: 'Highest escalation level reached on the request (0–4, DOMAIN.md §4)' }) escalationLevel!: number;
   @ApiProperty() listedForPlenary!: boolean;
   @ApiProperty({
@@ -105,13 +106,13 @@ export class RecordOutcomesDto {
 export class PairCountDto {
   @ApiProperty({ example: 'NG' }) requestingState!: string;
   @ApiProperty({ example: 'GH' }) requestedState!: string;
-  @ApiPropertyOptional({ nullable: true, description: 'null when suppressed' }) count!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'null when suppressed' }) count!: number | null;
 }
 
 export class OpenRequestsSummaryDto {
   @ApiProperty({ example: 'WACAP' }) network!: string;
   @ApiProperty({ description: 'UTC date the counts and ages are taken at' }) asOf!: string;
-  @ApiPropertyOptional({ nullable: true }) total!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) total!: number | null;
   @ApiProperty({ type: [PairCountDto] }) byPair!: PairCountDto[];
   @ApiProperty({
     description: 'Per step owed (open deadline due first), NONE without one',
@@ -127,6 +128,6 @@ export class OpenRequestsSummaryDto {
   byAge!: Record<string, number | null>;
   @ApiProperty({ type: [String], description: 'Paths of the counts suppressed (1 to STATISTICS_MIN_COUNT - 1, secretariat only)', example: ['byPair.NG-GH'] })
   suppressed!: string[];
-  @ApiPropertyOptional({ nullable: true, description: 'STATISTICS_MIN_COUNT for a secretariat; null for an administrator (nothing suppressed)' })
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'STATISTICS_MIN_COUNT for a secretariat; null for an administrator (nothing suppressed)' })
   minCount!: number | null;
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpException, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { CaseAccessService, Clock, ValidationFailedError, type Principal } from '@rogatory/domain';
+import { CaseAccessService, Clock, REQUEST_SORTS, ValidationFailedError, type Principal, type RequestSort } from '@rogatory/domain';
 import { MLA_REQUEST_STATES, NETWORK_CODES } from '@rogatory/workflow';
 import type { Response } from 'express';
 import { AmendDraftDto, CreateRequestDto, PostEventDto } from './request.dtos';
@@ -63,24 +63,39 @@ export class RequestsController {
   }
 
   /**
-   * GET /api/v1/requests: the requests in the signed-in user's scope, filtered by network, requesting/requested State (ISO codes), state,
-   * overdue (a deadline past its due instant) and attention (flagged for an administrator), newest first;
-   * `limit` 1–500 (default 50), `offset`.
+   * GET /api/v1/requests: the requests in the signed-in user's scope (same scope and row-level security
+   * whatever the filters and the order), as RequestListView `{ items: RequestSummaryView[], total, limit,
+   * offset }`. Filters: `network`; `requestingState`, `requestedState` and `counterpartState` (ISO 3166-1
+   * alpha-2; counterpartState: that State is the requesting or the requested one, e.g. for an officer the
+   * State on the other side of theirs); `state` (machine state); `overdue` (a deadline past its due
+   * instant) and `attention` (flagged for an administrator), `true` or `false`. `sort`: `createdAt`
+   * (default, newest first) or `nextDeadline` (the earliest due instant of an open deadline first; those
+   * without one last, newest first). `limit` 1–500 (default 50), `offset` ≥ 0. Each item carries its
+   * `nextDeadline` (the open deadline due first, or null). 400 problem+json naming each bad parameter and
+   * the values it accepts (an unknown parameter too).
    */
   @Get()
   @ApiOperation({ summary: 'List requests' })
-  @ApiQuery({ name: 'network', required: false })
-  @ApiQuery({ name: 'requestingState', required: false })
-  @ApiQuery({ name: 'requestedState', required: false })
+  @ApiQuery({ name: 'network', required: false, enum: NETWORK_CODES })
+  @ApiQuery({ name: 'requestingState', required: false, description: 'ISO 3166-1 alpha-2 code' })
+  @ApiQuery({ name: 'requestedState', required: false, description: 'ISO 3166-1 alpha-2 code' })
+  @ApiQuery({ name: 'counterpartState', required: false, description: 'ISO 3166-1 alpha-2 code: the requesting or the requested State is this one' })
   @ApiQuery({ name: 'state', required: false, enum: MLA_REQUEST_STATES, description: 'Machine state' })
   @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'] })
   @ApiQuery({ name: 'attention', required: false, enum: ['true', 'false'], description: 'Flagged for an administrator (snapshot not placed)' })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'offset', required: false })
+  @ApiQuery({
+    name: 'sort',
+    required: false,
+    enum: REQUEST_SORTS,
+    description: 'createdAt (default): newest first; nextDeadline: earliest due open deadline first, requests without one last (newest first)',
+  })
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 500, default 50' })
+  @ApiQuery({ name: 'offset', required: false, description: '0 or more, default 0' })
   @ApiOkResponse({ type: RequestListView })
+  @ApiResponse({ status: 400, ...PROBLEM })
   async list(@CurrentPrincipal() p: Principal, @Query() q: Record<string, unknown>): Promise<RequestListView> {
     const errors: Array<{ field: string; reason: string }> = [];
-    const known = ['network', 'requestingState', 'requestedState', 'state', 'overdue', 'attention', 'limit', 'offset'];
+    const known = ['network', 'requestingState', 'requestedState', 'counterpartState', 'state', 'overdue', 'attention', 'sort', 'limit', 'offset'];
     for (const k of Object.keys(q)) if (!known.includes(k)) errors.push({ field: k, reason: `is not a filter (filters: ${known.join(', ')})` });
     const f: Record<string, string | undefined> = {};
     for (const k of known) {
@@ -104,21 +119,26 @@ export class RequestsController {
     }
     if (f.state !== undefined && !MLA_REQUEST_STATES.includes(f.state))
       errors.push({ field: 'state', reason: `must be one of ${MLA_REQUEST_STATES.join(', ')}` });
-    for (const k of ['requestingState', 'requestedState']) {
+    for (const k of ['requestingState', 'requestedState', 'counterpartState']) {
       if (f[k] !== undefined && !/^[A-Za-z]{2}$/.test(f[k]!)) errors.push({ field: k, reason: 'must be an ISO 3166-1 alpha-2 code' });
     }
+    if (f.sort !== undefined && !(REQUEST_SORTS as readonly string[]).includes(f.sort))
+      errors.push({ field: 'sort', reason: `must be one of ${REQUEST_SORTS.join(', ')}` });
     if (errors.length) throw new ValidationFailedError(errors);
-    const { items, total } = await this.cases.list(p, {
+    const { items, total, nextDeadlines } = await this.cases.list(p, {
       network: f.network,
       requestingState: f.requestingState,
       requestedState: f.requestedState,
+      counterpartState: f.counterpartState,
       state: f.state,
       overdue: f.overdue === undefined ? undefined : f.overdue === 'true',
       attention: f.attention === undefined ? undefined : f.attention === 'true',
+      sort: f.sort as RequestSort | undefined,
       limit,
       offset,
     });
-    return { items: items.map(summaryView), total, limit, offset };
+    const now = this.clock.now();
+    return { items: items.map((r) => summaryView(r, now, nextDeadlines.get(r.id) ?? null)), total, limit, offset };
   }
 
   /**

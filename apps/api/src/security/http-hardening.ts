@@ -8,8 +8,12 @@ import { QUEUE_DASHBOARD_PATH } from '../admin/queue-dashboard';
 /** Longest URL (path and query) accepted; longer is 414. Node.js caps the whole header block at 16 KiB (431). */
 export const MAX_URL_LENGTH = 8192;
 
-/** Pages of HTML served by the API (Swagger UI, the queue dashboard); every other answer is JSON or CSV. */
-const HTML_PATHS = ['/docs', QUEUE_DASHBOARD_PATH];
+/**
+ * Pages of HTML served by the API (Swagger UI, the queue dashboard, the development issuer's sign-in page);
+ * the web view's files have a policy of their own ({@link webViewContentSecurityPolicy}, set by web/web-app.ts);
+ * every other answer is JSON or CSV.
+ */
+const HTML_PATHS = ['/docs', QUEUE_DASHBOARD_PATH, '/auth/dev/authorize'];
 
 /** Headers a browser page of an allowed origin may send, and read, cross-origin. */
 const CORS_ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key'];
@@ -33,8 +37,9 @@ export function hardenHttp(app: INestApplication): void {
 /**
  * helmet's headers on every answer (HSTS, nosniff, frame and referrer policies, …). The Content Security
  * Policy of JSON answers allows nothing (`default-src 'none'; frame-ancestors 'none'`); the HTML pages
- * (Swagger UI at /docs, the queue dashboard) get helmet's default policy, which lets them load their own
- * scripts and styles, without `upgrade-insecure-requests` (which breaks them over plain HTTP in development).
+ * (Swagger UI at /docs, the queue dashboard, the development issuer's sign-in page) get helmet's default
+ * policy, which lets them load their own scripts and styles (inline styles too) and post forms to their own
+ * origin, without `upgrade-insecure-requests` (which breaks them over plain HTTP in development).
  */
 function securityHeaders(): RequestHandler {
   const api = helmet({ contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
@@ -43,6 +48,40 @@ function securityHeaders(): RequestHandler {
     const page = HTML_PATHS.some((p) => req.path === p || req.path.startsWith(`${p}/`));
     (page ? pages : api)(req, res, next);
   };
+}
+
+/**
+ * Content Security Policy of the web view's page and files (web/web-app.ts sets it over the JSON policy):
+ * scripts, styles and fonts of its own origin only, images also from `blob:` and `data:` URLs; it may call
+ * its own origin and the OpenID Connect issuer's (OIDC_ISSUER, for its token endpoint) and send forms to
+ * them; no framing, `<base>`, plugins. No `upgrade-insecure-requests`: development runs on plain HTTP.
+ */
+export function webViewContentSecurityPolicy(config: AppConfig): string {
+  const issuer = originOf(config.oidcIssuer);
+  const self = issuer ? `'self' ${issuer}` : "'self'";
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' blob: data:",
+    "font-src 'self'",
+    `connect-src ${self}`,
+    `form-action ${self}`,
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+/** `scheme://host[:port]` of an http(s) URL; null for anything else (an issuer need not be a URL we can reach). */
+function originOf(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { getQueueToken } from '@nestjs/bullmq';
 import {
   AppConfig,
+  AppUser,
   DATA_DIR,
   DirectoryService,
   ensureDatabase,
@@ -9,7 +10,9 @@ import {
   OutboxEmail,
   QueueName,
   SmtpListener,
+  StateEntity,
   StatisticsService,
+  UserService,
   type YearlyStatistics,
 } from '@rogatory/domain';
 import type { Queue } from 'bullmq';
@@ -40,12 +43,24 @@ export function demoDatabaseUrl(databaseUrl: string): string {
   return u.toString();
 }
 
+/**
+ * Development users the demo prints a sign-in link for. The two officers are the States of a real WACAP
+ * case of the register (WACAP/2022/004: Ghana requesting, Nigeria requested, transmitted in March 2022), so
+ * each sees it from their side; Nigeria's WACAP contact point sees it (and Nigeria's other WACAP cases) too.
+ */
+const SIGN_IN_AS = ['officer.ng', 'officer.gh', 'cp1.ng.wacap', 'secretariat.wacap', 'admin'];
+
+/** File of the output folder holding the demo database's URL (scripts/demo.sh serves the API over it). */
+export const DEMO_DATABASE_URL_FILE = 'database-url';
+
 const LEVEL_NAMES = ['reminder', 'level 1 (owing officer)', 'level 2 (contact points)', 'level 3 (secretariat)', 'level 4 (plenary list)'];
 
 /**
  * The main job: a fresh demo database, the directory seeded, a local SMTP listener, the worker running on
  * a simulated clock, and register-2021.csv replayed from its first date to `until` (15 May 2022). Writes
- * statistics (JSON, CSV) and every email (.eml) into `out`, prints a readable report on stdout.
+ * statistics (JSON, CSV), every email (.eml) and the database's URL (DEMO_DATABASE_URL_FILE) into `out`,
+ * prints a readable report on stdout, then the development issuer's users (seeded after the replay) and a
+ * sign-in link of the web view for a few of them.
  */
 export async function runDemo(base: AppConfig, opts: DemoOptions, log: (m: string) => void): Promise<DemoSummary> {
   const started = Date.now();
@@ -91,11 +106,45 @@ export async function runDemo(base: AppConfig, opts: DemoOptions, log: (m: strin
     writeFileSync(path.join(opts.out, 'report.txt'), report(summary, result.imported, unsent));
     process.stdout.write(report(summary, result.imported, unsent));
     if (result.rejected.length) process.stdout.write(`\nRejected rows:\n${JSON.stringify(result.rejected, null, 2)}\n`);
+    writeFileSync(path.join(opts.out, DEMO_DATABASE_URL_FILE), `${config.databaseUrl}\n`);
+    if (config.devIssuer) await app.get(UserService).seedDevUsers();
+    process.stdout.write(`\n${await signInBlock(app.get(MikroORM), config)}`);
     return summary;
   } finally {
     await app.close();
     await smtp.stop();
   }
+}
+
+/**
+ * The web view's address and a sign-in link (`/sign-in?as=LOGIN`: the web view starts the OpenID Connect
+ * sign-in with `login_hint=LOGIN`) for each of SIGN_IN_AS, named from the directory.
+ */
+async function signInBlock(orm: MikroORM, { publicUrl, devIssuer }: AppConfig): Promise<string> {
+  const web = `Web view: ${publicUrl}/   (the API serves it over the demo's database)`;
+  if (!devIssuer) return `${web}\nSign in through OIDC_ISSUER (the development issuer is off: AUTH_DEV_ISSUER=false).\n`;
+  const em = orm.em.fork();
+  const users = await em.find(AppUser, { login: { $in: SIGN_IN_AS } });
+  const states = new Map((await em.find(StateEntity, { code: { $in: users.map((u) => u.state ?? '') } })).map((s) => [s.code, s.name]));
+  const label = (u: AppUser): string => {
+    const state = states.get(u.state ?? '') ?? u.state;
+    switch (u.role) {
+      case 'CENTRAL_AUTHORITY':
+        return `central authority officer (${state})`;
+      case 'CONTACT_POINT':
+        return `contact point (${state}, ${u.network})`;
+      case 'SECRETARIAT':
+        return `secretariat (${u.network})`;
+      default:
+        return 'administrator';
+    }
+  };
+  const rows = SIGN_IN_AS.flatMap((login) => users.filter((u) => u.login === login)).map((u) => [
+    label(u),
+    `${publicUrl}/sign-in?as=${encodeURIComponent(u.login)}`,
+  ]);
+  const width = Math.max(...rows.map(([l]) => l.length)) + 3;
+  return [web, 'Sign in as (development issuer):', ...rows.map(([l, link]) => `  ${l.padEnd(width)}${link}`), ''].join('\n');
 }
 
 function report(s: DemoSummary, imported: number, unsent: number): string {

@@ -206,21 +206,26 @@ export class CaseAccessService {
   }
 
   /**
-   * Requests in `p`'s scope matching `f` (the filter narrows the scope, never widens it), newest first,
-   * with the total; audited (REQUEST_LISTED with the filter and the number returned).
+   * Requests in `p`'s scope matching `f` (the filter narrows the scope, never widens it), in the order of
+   * `f.sort` (MlaRequestService.orderOf: newest first by default), with the total and, by request id, the
+   * open deadline due first of each request of the page (`nextDeadlines`: one more query for the whole
+   * page, under the same role and row-level security; a request without an open deadline is absent);
+   * audited (REQUEST_LISTED with the filter and the number returned).
    */
-  async list(p: Principal, f: RequestFilter): Promise<{ items: MlaRequest[]; total: number; view: CaseView }> {
+  async list(p: Principal, f: RequestFilter): Promise<{ items: MlaRequest[]; total: number; view: CaseView; nextDeadlines: Map<string, Deadline> }> {
     const view = AccessPolicy.viewOf(p);
     return this.withPrincipal(p, async (em) => {
       const where: FilterQuery<MlaRequest> = { $and: [this.requests.filterWhere(em, f), this.scope(em, p)] };
       const [items, total] = await em.findAndCount(MlaRequest, where, {
-        orderBy: { createdAt: 'desc', reference: 'asc' },
+        orderBy: this.requests.orderOf(f.sort),
         limit: Math.min(f.limit ?? 50, 500),
         offset: f.offset ?? 0,
         ...(view === 'FULL' ? { populate: ['subject'] as never } : {}),
       });
+      const ids = items.map((r) => r.id);
+      const nextDeadlines = await this.requests.nextOpenDeadlines(ids, em);
       await this.audit.append(em, p, 'REQUEST_LISTED', null, { filter: { ...f }, returned: items.length, total });
-      return { items, total, view };
+      return { items, total, view, nextDeadlines };
     });
   }
 

@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { AppUser, ContactPoint, Network, StateEntity, type UserRole } from '../entities';
+import { NotFoundError } from '../errors';
 import { TokenService } from './token.service';
 
 /** A seeded user of the development issuer, as `npm run cli -- users` lists them. */
@@ -10,6 +11,30 @@ export interface DevUserView {
   role: UserRole;
   state: string | null;
   network: string | null;
+}
+
+/** A development user offered on the development issuer's sign-in page, with its State's name. */
+export interface DevSignInUser extends DevUserView {
+  /** Name of the user's State in the directory (officers and contact points), else null. */
+  stateName: string | null;
+}
+
+/** The signed-in user as the web view shows them (GET /api/v1/me). */
+export interface UserProfile {
+  login: string;
+  name: string;
+  email: string;
+  role: UserRole;
+  /** ISO 3166-1 alpha-2 code of the State acted for (officers, contact points), else null. */
+  state: string | null;
+  /** Network code (contact points, secretariats), else null. */
+  network: string | null;
+  /** The directory's contact point entry of this user (contact points), else null. */
+  contactPointId: string | null;
+  /** IANA time zone of the user's State in the directory (data/networks.json); 'UTC' without a State. */
+  timeZone: string;
+  /** Official languages of the user's State in the directory (ISO 639-1, lower case); empty without a State. */
+  languages: string[];
 }
 
 /**
@@ -62,6 +87,46 @@ export class UserService {
       await put('admin', 'Administrator', 'admin@example.org', 'ADMINISTRATOR', null, null);
     });
     return n;
+  }
+
+  /**
+   * The profile of the user `userId` (an AppUser id, e.g. Principal.userId) with their State's time zone and
+   * official languages from the directory. Throws DomainError NOT_FOUND for an unknown id.
+   */
+  async profile(userId: string): Promise<UserProfile> {
+    const em = this.orm.em.fork();
+    const user = await em.findOne(AppUser, { id: userId });
+    if (!user) throw new NotFoundError('user', userId);
+    const state = user.state === null ? null : await em.findOne(StateEntity, { code: user.state }, { fields: ['code', 'timeZone', 'languages'] });
+    return {
+      login: user.login,
+      name: user.name,
+      email: user.email,
+      role: user.role,
+      state: user.state,
+      network: user.network,
+      contactPointId: user.contactPointId,
+      timeZone: state?.timeZone ?? 'UTC',
+      languages: (state?.languages ?? []).map((l) => l.toLowerCase()),
+    };
+  }
+
+  /**
+   * The active users of the development issuer, for its sign-in page, ordered by role, State and login,
+   * each with its State's name.
+   */
+  async devSignInUsers(): Promise<DevSignInUser[]> {
+    const em = this.orm.em.fork();
+    const users = await em.find(AppUser, { issuer: this.tokens.devIssuer, active: true }, { orderBy: { role: 'asc', state: 'asc', login: 'asc' } });
+    const names = new Map((await em.find(StateEntity, {}, { fields: ['code', 'name'] })).map((s) => [s.code, s.name]));
+    return users.map((u) => ({
+      login: u.login,
+      name: u.name,
+      role: u.role,
+      state: u.state,
+      network: u.network,
+      stateName: u.state === null ? null : (names.get(u.state) ?? null),
+    }));
   }
 
   /** Users of the development issuer, by login. */

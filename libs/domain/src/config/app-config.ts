@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 /**
  * The one validated configuration, read from environment variables at start-up. Nothing else in the
  * code base reads `process.env`. Every value has a default that works on a developer machine with
@@ -58,6 +60,10 @@ export interface AppConfigValues {
   statisticsMinCount: number;
   /** Express `trust proxy` setting: how many proxies in front of the API are trusted for the client IP (0: none). */
   trustProxyHops: number;
+  /** OAuth client id of the web view at the OpenID Connect provider (public client, authorization code with PKCE). */
+  oidcClientId: string;
+  /** Folder of the built web view (index.html and assets/) the API serves at `/`. */
+  webDir: string;
 }
 
 const DEFAULTS: Record<string, string> = {
@@ -79,7 +85,19 @@ const DEFAULTS: Record<string, string> = {
   CORS_ORIGINS: '',
   STATISTICS_MIN_COUNT: '3',
   TRUST_PROXY_HOPS: '0',
+  OIDC_CLIENT_ID: 'rogatory-web',
+  WEB_DIR: defaultWebDir(),
 };
+
+/**
+ * Where `npm run build:web` writes the web view: `dist/web` of the repository. From the sources (ts-node)
+ * the repository is four folders up; from the compiled product (`dist/libs/domain/src/config`) four folders
+ * up is `dist` itself.
+ */
+function defaultWebDir(): string {
+  const up = path.resolve(__dirname, '../../../..');
+  return path.basename(up) === 'dist' && !existsSync(path.join(up, 'dist')) ? path.join(up, 'web') : path.join(up, 'dist/web');
+}
 
 /** kid of the development encryption key of DEFAULTS (refused when NODE_ENV=production). */
 export const DEV_ENCRYPTION_KID = 'dev';
@@ -149,6 +167,8 @@ export class AppConfig implements AppConfigValues {
   readonly corsOrigins: string[];
   readonly statisticsMinCount: number;
   readonly trustProxyHops: number;
+  readonly oidcClientId: string;
+  readonly webDir: string;
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
@@ -157,7 +177,7 @@ export class AppConfig implements AppConfigValues {
   /**
    * Reads and validates DATABASE_URL, REDIS_URL, SMTP_URL, MAIL_FROM, QUEUE_PREFIX, PUBLIC_URL, PORT and
    * SWEEP_SECONDS, AUTH_DEV_ISSUER, OIDC_ISSUER, OIDC_JWKS_URL, OIDC_AUDIENCE, TOKEN_TTL_SECONDS,
-   * FIELD_ENCRYPTION_KEYS, RATE_LIMIT_PER_MINUTE, RATE_LIMIT_IP_PER_MINUTE, CORS_ORIGINS, STATISTICS_MIN_COUNT, TRUST_PROXY_HOPS. Throws ConfigError naming the variable and the reason.
+   * FIELD_ENCRYPTION_KEYS, RATE_LIMIT_PER_MINUTE, RATE_LIMIT_IP_PER_MINUTE, CORS_ORIGINS, STATISTICS_MIN_COUNT, TRUST_PROXY_HOPS, OIDC_CLIENT_ID, WEB_DIR. Throws ConfigError naming the variable and the reason.
    */
   static fromEnv(env: Record<string, string | undefined> = process.env): AppConfig {
     const queuePrefix = (env.QUEUE_PREFIX ?? DEFAULTS.QUEUE_PREFIX).trim();
@@ -177,6 +197,8 @@ export class AppConfig implements AppConfigValues {
     }
     const oidcAudience = (env.OIDC_AUDIENCE ?? DEFAULTS.OIDC_AUDIENCE).trim();
     if (!/^\S{1,200}$/.test(oidcAudience)) throw new ConfigError('OIDC_AUDIENCE', 'one word, 1 to 200 characters');
+    const oidcClientId = (env.OIDC_CLIENT_ID ?? DEFAULTS.OIDC_CLIENT_ID).trim();
+    if (!/^[\x21-\x7e]{1,200}$/.test(oidcClientId)) throw new ConfigError('OIDC_CLIENT_ID', 'visible ASCII characters, 1 to 200 of them');
     const corsOrigins = (env.CORS_ORIGINS ?? DEFAULTS.CORS_ORIGINS)
       .split(',')
       .map((s) => s.trim())
@@ -194,6 +216,8 @@ export class AppConfig implements AppConfigValues {
       corsOrigins,
       statisticsMinCount: int(env, 'STATISTICS_MIN_COUNT', 1, 1000),
       trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 10),
+      oidcClientId,
+      webDir: path.resolve((env.WEB_DIR ?? DEFAULTS.WEB_DIR).trim()),
       databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
       redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
       smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),

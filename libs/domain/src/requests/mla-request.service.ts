@@ -1,4 +1,4 @@
-import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { OptimisticLockError, QueryOrder, raw, UniqueConstraintViolationException, type QueryOrderMap } from '@mikro-orm/core';
 import { EntityManager, MikroORM, type FilterQuery } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import { Injectable } from '@nestjs/common';
@@ -42,10 +42,16 @@ export interface ApplyOptions {
   lookups?: DeadlineLookups;
 }
 
+/** Orders of a request list: newest first (`createdAt`), or by the earliest due instant of an open deadline (`nextDeadline`). */
+export const REQUEST_SORTS = ['createdAt', 'nextDeadline'] as const;
+export type RequestSort = (typeof REQUEST_SORTS)[number];
+
 export interface RequestFilter {
   network?: string;
   requestingState?: string;
   requestedState?: string;
+  /** ISO alpha-2 code: requests where this State is the requesting or the requested one. */
+  counterpartState?: string;
   state?: string;
   /** Only requests with a deadline whose due instant has passed (overdue now). */
   overdue?: boolean;
@@ -53,6 +59,8 @@ export interface RequestFilter {
   attention?: boolean;
   limit?: number;
   offset?: number;
+  /** Order of the list (default `createdAt`, newest first); see MlaRequestService.orderOf. */
+  sort?: RequestSort;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -196,7 +204,7 @@ export class MlaRequestService {
   async list(f: RequestFilter): Promise<{ items: MlaRequest[]; total: number }> {
     const em = this.orm.em.fork();
     const [items, total] = await em.findAndCount(MlaRequest, this.filterWhere(em, f), {
-      orderBy: { createdAt: 'desc', reference: 'asc' },
+      orderBy: this.orderOf(f.sort),
       limit: Math.min(f.limit ?? 50, 500),
       offset: f.offset ?? 0,
     });
@@ -209,6 +217,10 @@ export class MlaRequestService {
     if (f.network) where.network = f.network.toUpperCase();
     if (f.requestingState) where.requestingState = f.requestingState.toUpperCase();
     if (f.requestedState) where.requestedState = f.requestedState.toUpperCase();
+    if (f.counterpartState) {
+      const state = f.counterpartState.toUpperCase();
+      where.$or = [{ requestingState: state }, { requestedState: state }];
+    }
     if (f.state) where.state = f.state;
     if (f.attention !== undefined) where.attention = f.attention ? { $ne: null } : null;
     if (f.overdue !== undefined) {
@@ -221,6 +233,31 @@ export class MlaRequestService {
       where.id = (f.overdue ? { $in: overdue } : { $nin: overdue }) as never;
     }
     return where;
+  }
+
+  /**
+   * The ORDER BY of a request list, one SQL query whatever the sort. `createdAt` (default): newest first.
+   * `nextDeadline`: the earliest due instant (`due_at`) among the request's OPEN deadlines first (a
+   * correlated subquery, so the same scope and row-level security apply); requests without an open
+   * deadline after all others; ties and those without, newest first. Reference breaks the last ties.
+   */
+  orderOf(sort: RequestSort = 'createdAt'): Array<QueryOrderMap<MlaRequest>> {
+    const newestFirst: Array<QueryOrderMap<MlaRequest>> = [{ createdAt: QueryOrder.DESC }, { reference: QueryOrder.ASC }];
+    if (sort === 'createdAt') return newestFirst;
+    const nextDue = raw((alias: string) => `(select min(d.due_at) from deadline d where d.request_id = ${alias}.id and d.status = 'OPEN')`);
+    return [{ [nextDue]: QueryOrder.ASC_NULLS_LAST } as QueryOrderMap<MlaRequest>, ...newestFirst];
+  }
+
+  /**
+   * The open deadline (status OPEN) with the earliest due instant of each request of `requestIds`, by
+   * request id; requests without one are absent. One query for the whole list.
+   */
+  async nextOpenDeadlines(requestIds: string[], em: EntityManager = this.orm.em.fork()): Promise<Map<string, Deadline>> {
+    const next = new Map<string, Deadline>();
+    if (requestIds.length === 0) return next;
+    const open = await em.find(Deadline, { request: { $in: requestIds }, status: 'OPEN' }, { orderBy: [{ dueAt: QueryOrder.ASC }, { id: QueryOrder.ASC }] });
+    for (const d of open) if (!next.has(d.request.id)) next.set(d.request.id, d);
+    return next;
   }
 
   /**
