@@ -2,20 +2,17 @@
 // contact points, the languages and channels it accepts, its formal requirements, and when each entry was
 // last confirmed (stale after a year).
 import { useEffect, useState } from 'react';
-import { useSearch, useLocation } from 'wouter';
 import { get, type StateEntry, type StateEntryList } from '../api/client';
 import { useMe } from '../app';
 import { ErrorNotice } from '../components/notices';
 import { useI18n } from '../i18n';
-import { NETWORK_CODES } from '../workflow-terms';
+import { NetworkSelect, useQueryState } from '../components/filters';
 
 export function DirectoryPage() {
   const i = useI18n();
   const { t } = i;
   const me = useMe();
-  const search = useSearch();
-  const [, navigate] = useLocation();
-  const q = new URLSearchParams(search);
+  const { query: q, set: setQuery } = useQueryState('/directory');
   const network = q.get('network') ?? '';
   const language = q.get('language') ?? '';
   const [list, setList] = useState<StateEntryList | null>(null);
@@ -24,28 +21,13 @@ export function DirectoryPage() {
     setError(null);
     get<StateEntryList>('/api/v1/directory/states', { network, language }).then(setList, setError);
   }, [network, language]);
-  const set = (k: string, v: string) => {
-    const next = new URLSearchParams(search);
-    if (v) next.set(k, v);
-    else next.delete(k);
-    navigate(`/directory${next.size ? `?${next}` : ''}`);
-  };
+  const set = (k: string, v: string) => setQuery({ [k]: v });
   const items = [...(list?.items ?? [])].sort((a, b) => i.stateName(a.code).localeCompare(i.stateName(b.code), i.locale));
   return (
     <section>
       <h1 tabIndex={-1}>{t('directory.title')}</h1>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('directory.filters')}>
-        <label>
-          {t('field.network')}
-          <select value={network} onChange={(e) => set('network', e.target.value)}>
-            <option value="">{t('filter.all')}</option>
-            {NETWORK_CODES.filter((n) => n !== 'OTHER').map((n) => (
-              <option key={n} value={n}>
-                {i.code('network', n)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <NetworkSelect value={network} onChange={(v) => set('network', v)} allLabel={t('filter.all')} />
         <label>
           {t('directory.language')}
           <select value={language} onChange={(e) => set('language', e.target.value)}>

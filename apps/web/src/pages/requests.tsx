@@ -2,13 +2,14 @@
 // State, state and overdue, sorted by the next deadline or newest first. Filters live in the address, so a
 // filtered list can be bookmarked and shared.
 import { useEffect, useState } from 'react';
-import { Link, useLocation, useSearch } from 'wouter';
+import { Link } from 'wouter';
 import { get, type RequestList, type StateEntryList } from '../api/client';
 import { useMe } from '../app';
 import { DueText, StepOwed } from '../components/deadline';
 import { ErrorNotice } from '../components/notices';
 import { useI18n } from '../i18n';
-import { NETWORK_CODES, REQUEST_STATES } from '../workflow-terms';
+import { NetworkSelect, useQueryState } from '../components/filters';
+import { REQUEST_STATES } from '../workflow-terms';
 
 const PAGE = 50;
 
@@ -16,9 +17,7 @@ export function RequestsPage() {
   const i = useI18n();
   const { t } = i;
   const me = useMe();
-  const search = useSearch();
-  const [, navigate] = useLocation();
-  const q = new URLSearchParams(search);
+  const { query: q, search, set } = useQueryState('/requests', ['offset']);
   const filters = {
     network: q.get('network') ?? '',
     counterpartState: q.get('counterpartState') ?? '',
@@ -47,31 +46,11 @@ export function RequestsPage() {
     );
   }, [i]);
 
-  const set = (changes: Record<string, string>) => {
-    const next = new URLSearchParams(search);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    if (!('offset' in changes)) next.delete('offset');
-    navigate(`/requests${next.size ? `?${next}` : ''}`);
-  };
-
   return (
     <section>
       <h1 tabIndex={-1}>{me.role === 'CENTRAL_AUTHORITY' ? t('requests.titleOfState', { state: i.stateName(me.state) }) : t('requests.title')}</h1>
       <form className="filters" aria-label={t('requests.filters')} onSubmit={(e) => e.preventDefault()}>
-        <label>
-          {t('field.network')}
-          <select value={filters.network} onChange={(e) => set({ network: e.target.value })}>
-            <option value="">{t('filter.all')}</option>
-            {NETWORK_CODES.map((n) => (
-              <option key={n} value={n}>
-                {i.code('network', n)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <NetworkSelect value={filters.network} onChange={(network) => set({ network })} withOther allLabel={t('filter.all')} />
         <label>
           {t('field.counterpartState')}
           <select value={filters.counterpartState} onChange={(e) => set({ counterpartState: e.target.value })}>

@@ -7,7 +7,7 @@ import { call, get, type OpenRequestsSummary, type Plenary, type PlenaryMeetings
 import { useMe } from '../app';
 import { ErrorNotice } from '../components/notices';
 import { useI18n, type I18n } from '../i18n';
-import { NETWORK_CODES } from '../workflow-terms';
+import { NetworkSelect } from '../components/filters';
 
 const FIGURES: Array<{ key: string; value: (f: YearFigures) => number | null }> = [
   { key: 'facilitated', value: (f) => f.facilitated },
@@ -41,18 +41,7 @@ export function SecretariatPage() {
       <h1 tabIndex={-1}>{t('secretariat.title', { network })}</h1>
       <p>{t('secretariat.intro')}</p>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('secretariat.choose')}>
-        {me.role === 'ADMINISTRATOR' && (
-          <label>
-            {t('field.network')}
-            <select value={network} onChange={(e) => setNetwork(e.target.value)}>
-              {NETWORK_CODES.filter((n) => n !== 'OTHER').map((n) => (
-                <option key={n} value={n}>
-                  {i.code('network', n)}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
+        {me.role === 'ADMINISTRATOR' && <NetworkSelect value={network} onChange={setNetwork} />}
         <label>
           {t('field.year')}
           <select value={year} onChange={(e) => setYear(Number(e.target.value))}>
@@ -89,75 +78,81 @@ function OpenRequests({ network }: { network: string }) {
         <>
           <p data-testid="open-total">{t('secretariat.openTotal', { total: count(i, s.total as number | null, min), asOf: i.date(s.asOf.slice(0, 10)) })}</p>
           <div className="cols">
-            <div className="table-wrap">
-              <table data-testid="by-pair">
-                <caption>{t('secretariat.byPair')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('field.requestingState')}</th>
-                    <th scope="col">{t('field.requestedState')}</th>
-                    <th scope="col" className="num">
-                      {t('secretariat.requests')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {s.byPair.map((p) => (
-                    <tr key={`${p.requestingState}-${p.requestedState}`}>
-                      <td>{i.stateName(p.requestingState)}</td>
-                      <td>{i.stateName(p.requestedState)}</td>
-                      <td className="num">{count(i, p.count as number | null, min)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <div className="table-wrap">
-              <table data-testid="by-step">
-                <caption>{t('secretariat.byStep')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('field.stepOwed')}</th>
-                    <th scope="col" className="num">
-                      {t('secretariat.requests')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {Object.entries(s.byStep).map(([step, n]) => (
-                    <tr key={step}>
-                      <td>{i.code('step', step)}</td>
-                      <td className="num">{count(i, n, min)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <div className="table-wrap">
-              <table>
-                <caption>{t('secretariat.byAge')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('secretariat.age')}</th>
-                    <th scope="col" className="num">
-                      {t('secretariat.requests')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {Object.entries(s.byAge).map(([age, n]) => (
-                    <tr key={age}>
-                      <td>{t('secretariat.ageDays', { age })}</td>
-                      <td className="num">{count(i, n, min)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <CountTable
+              testId="by-pair"
+              caption={t('secretariat.byPair')}
+              heads={[t('field.requestingState'), t('field.requestedState')]}
+              rows={s.byPair.map((p) => ({
+                key: `${p.requestingState}-${p.requestedState}`,
+                cells: [i.stateName(p.requestingState), i.stateName(p.requestedState)],
+                n: p.count,
+              }))}
+              min={min}
+            />
+            <CountTable
+              testId="by-step"
+              caption={t('secretariat.byStep')}
+              heads={[t('field.stepOwed')]}
+              rows={Object.entries(s.byStep).map(([step, n]) => ({ key: step, cells: [i.code('step', step)], n }))}
+              min={min}
+            />
+            <CountTable
+              testId="by-age"
+              caption={t('secretariat.byAge')}
+              heads={[t('secretariat.age')]}
+              rows={Object.entries(s.byAge).map(([age, n]) => ({ key: age, cells: [t('secretariat.ageDays', { age })], n }))}
+              min={min}
+            />
           </div>
         </>
       )}
     </section>
+  );
+}
+
+/** A table of counts: the row's labels (`heads` columns), then its count or "not shown". */
+function CountTable({
+  testId,
+  caption,
+  heads,
+  rows,
+  min,
+}: {
+  testId: string;
+  caption: string;
+  heads: string[];
+  rows: Array<{ key: string; cells: string[]; n: number | null | undefined }>;
+  min: number | null | undefined;
+}) {
+  const i = useI18n();
+  return (
+    <div className="table-wrap">
+      <table data-testid={testId}>
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            {heads.map((h) => (
+              <th scope="col" key={h}>
+                {h}
+              </th>
+            ))}
+            <th scope="col" className="num">
+              {i.t('secretariat.requests')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key}>
+              {r.cells.map((c, k) => (
+                <td key={k}>{c}</td>
+              ))}
+              <td className="num">{count(i, r.n, min)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
