@@ -68,7 +68,7 @@ export function webViewContentSecurityPolicy(config: AppConfig): string {
     `connect-src ${self}`,
     `form-action ${self}`,
     "frame-ancestors 'none'",
-    "base-uri 'self'",
+    "base-uri 'none'",
     "object-src 'none'",
   ].join('; ');
 }

@@ -22,7 +22,7 @@ const WEB_CSP = [
   "connect-src 'self' https://id.example.org",
   "form-action 'self' https://id.example.org",
   "frame-ancestors 'none'",
-  "base-uri 'self'",
+  "base-uri 'none'",
   "object-src 'none'",
 ].join('; ');
 const JSON_CSP = "default-src 'none';frame-ancestors 'none'";
@@ -129,6 +129,11 @@ describe('web view served by the API (e2e)', () => {
     const health = await http().get('/health').set('Accept', HTML).expect(200);
     expect(health.headers['content-type']).toMatch(/^application\/json/);
     await http().get('/metrics').set('Accept', HTML).expect(401);
+    // Express routes case-insensitively: an upper-case API path is still the API, never the page
+    for (const url of ['/API/v1/requests', '/Api/v1/me', '/HEALTH', '/Auth/config']) {
+      const res = await http().get(url).set('Accept', '*/*');
+      expect({ url, type: res.headers['content-type'] }).toEqual({ url, type: expect.stringMatching(/^application\/(problem\+)?json/) });
+    }
   });
 
   it('keeps /docs working, and compresses JSON answers too', async () => {

@@ -54,7 +54,9 @@ export function serveWebApp(app: INestApplication): void {
 /** Whether `req` asks for a page of the web view (see {@link serveWebApp}). */
 export function isWebViewPage(req: Request): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  if (NOT_WEB_VIEW_PATHS.some((p) => req.path === p || req.path.startsWith(`${p}/`))) return false;
+  // Express routes paths case-insensitively (`/API/v1/me` reaches the API), so the comparison is too.
+  const path = req.path.toLowerCase();
+  if (NOT_WEB_VIEW_PATHS.some((p) => path === p || path.startsWith(`${p}/`))) return false;
   return req.accepts(['html', 'json']) === 'html';
 }
 

@@ -51,7 +51,18 @@ export async function completeSignIn(): Promise<string> {
   await authConfig();
   const user = await um().signinRedirectCallback();
   const state = user.state as { returnTo?: string } | undefined;
-  return typeof state?.returnTo === 'string' && state.returnTo.startsWith('/') ? state.returnTo : '/';
+  return sameOriginPath(state?.returnTo);
+}
+
+/** `returnTo` as a path of this origin (`//host`, `/\\host` and absolute URLs elsewhere give `/`). */
+export function sameOriginPath(returnTo: unknown): string {
+  if (typeof returnTo !== 'string' || !returnTo.startsWith('/')) return '/';
+  try {
+    const url = new URL(returnTo, location.origin);
+    return url.origin === location.origin ? `${url.pathname}${url.search}${url.hash}` : '/';
+  } catch {
+    return '/';
+  }
 }
 
 /** The signed-in user's access token, or null when there is none or it has expired. */
