@@ -13,6 +13,7 @@ const REFERENCE = 'NG/EFCC/WEB/2026/1';
 const FACTS = 'Proceeds of bribes paid to a customs officer were moved through two accounts at an Accra bank in March 2025.';
 const SUBJECT = 'Laundering of bribes through Accra accounts';
 const PERSON = 'Kwame Mensah-Adjei';
+const ESCALATION_NOTE = 'Ghana has not answered two calls; please raise it at the plenary';
 
 describe('web view: a request from draft to follow-up, as each role sees it (browser e2e)', () => {
   let app: ApiTestApp | undefined;
@@ -203,18 +204,41 @@ describe('web view: a request from draft to follow-up, as each role sees it (bro
     await expect(record.textContent()).resolves.toMatch(/Clarified the requirements/);
   });
 
-  it('the secretariat sees the counts change, and no facts anywhere', async () => {
+  it('the secretariat sees the counts change, the plenary agenda, and no facts anywhere', async () => {
+    // Nigeria's contact point escalates the request to the secretariat; the secretariat plans its plenary
+    const now = await http()
+      .get(`/api/v1/requests/${id}`)
+      .set(await app!.auth('cp1.ng.wacap'))
+      .expect(200);
+    await http()
+      .post(`/api/v1/requests/${id}/events`)
+      .set(await app!.auth('cp1.ng.wacap'))
+      .set('If-Match', `"${now.body.version}"`)
+      .send({ type: 'facilitationRecorded', action: 'ESCALATED_TO_SECRETARIAT', note: ESCALATION_NOTE })
+      .expect(201);
+    const plenary = await http()
+      .post('/api/v1/networks/WACAP/plenaries')
+      .set(await app!.auth('secretariat.wacap'))
+      .send({ date: '2027-06-15', place: 'Abuja' })
+      .expect(201);
+    await http()
+      .post(`/api/v1/plenaries/${plenary.body.id}/bilateral-meetings/proposals`)
+      .set(await app!.auth('secretariat.wacap'))
+      .expect(200);
     await secretariat.reload();
     await secretariat.getByTestId('by-pair').waitFor();
     expect(await pairCount(secretariat)).toBe('4');
+    const agenda = secretariat.getByRole('region', { name: 'Plenary: bilateral meetings' });
+    await agenda.getByRole('heading', { name: 'Ghana – Nigeria' }).waitFor();
+    await expect(agenda.getByRole('row').filter({ hasText: REFERENCE }).textContent()).resolves.toMatch(/Assessment · Ghana.*escalated by a contact point/);
     await screen(secretariat, '07-secretariat');
     const counts = await secretariat.locator('main').textContent();
-    for (const secret of [FACTS, SUBJECT, PERSON, 'Called the Accra desk']) expect(counts).not.toContain(secret);
+    for (const secret of [FACTS, SUBJECT, PERSON, 'Called the Accra desk', ESCALATION_NOTE]) expect(counts).not.toContain(secret);
     await secretariat.goto(`/requests/${id}`);
     await secretariat.getByRole('heading', { name: /Under assessment/ }).waitFor();
     const view = await secretariat.locator('main').textContent();
     expect(view).toContain(REFERENCE);
-    for (const secret of [FACTS, SUBJECT, PERSON, 'Called the Accra desk', 'account numbers']) expect(view).not.toContain(secret);
+    for (const secret of [FACTS, SUBJECT, PERSON, 'Called the Accra desk', 'account numbers', ESCALATION_NOTE]) expect(view).not.toContain(secret);
     await screen(secretariat, '08-request-as-secretariat');
   });
 
@@ -225,6 +249,15 @@ describe('web view: a request from draft to follow-up, as each role sees it (bro
     await page.goto(`/requests/${id}`);
     await page.getByRole('heading', { name: 'Request not found' }).waitFor();
     expect(await page.locator('main').textContent()).not.toContain(REFERENCE);
+  });
+
+  it('a sign-in link sending the user elsewhere afterwards (returnTo=//host) lands on the start page instead', async () => {
+    const context = await browser.newContext({ baseURL: base, locale: 'en-GB' });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto('/sign-in?as=officer.sn&returnTo=%2F%2Fexample.com%2Fx');
+    await page.getByRole('heading', { name: 'Requests of Senegal' }).waitFor();
+    expect(new URL(page.url()).origin).toBe(base);
   });
 
   it('the directory shows each State with its languages and when its entries were last confirmed', async () => {

@@ -178,7 +178,7 @@ function Frame({ locale, onLocale, me, children }: { locale: Locale; onLocale: (
   });
   const nav: Array<{ href: string; label: string; show: boolean }> = me
     ? [
-        { href: '/requests', label: t('nav.requests'), show: me.role !== 'SECRETARIAT' },
+        { href: '/requests', label: me.role === 'ADMINISTRATOR' ? t('nav.requestsAll') : t('nav.requests'), show: me.role !== 'SECRETARIAT' },
         { href: '/requests/new', label: t('nav.newRequest'), show: me.role === 'CENTRAL_AUTHORITY' },
         { href: '/secretariat', label: t('nav.secretariat'), show: me.role === 'SECRETARIAT' || me.role === 'ADMINISTRATOR' },
         { href: '/directory', label: t('nav.directory'), show: true },

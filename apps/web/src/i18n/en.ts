@@ -12,6 +12,7 @@ export const en = {
 
   'nav.label': 'Main',
   'nav.requests': 'My requests',
+  'nav.requestsAll': 'Requests',
   'nav.newRequest': 'New request',
   'nav.secretariat': 'Counts and plenary',
   'nav.directory': 'Directory',
@@ -86,6 +87,7 @@ export const en = {
   'deadline.notEscalated': 'not escalated',
   'deadline.next': 'Next reminder',
   'deadline.paused': 'Paused: the clock waits',
+  'deadline.timesIn': 'Times are in {zone} time.',
 
   'timeline.inferred': 'inferred from the register',
 

@@ -12,6 +12,7 @@ export const fr: Dictionary = {
 
   'nav.label': 'Navigation principale',
   'nav.requests': 'Mes demandes',
+  'nav.requestsAll': 'Demandes',
   'nav.newRequest': 'Nouvelle demande',
   'nav.secretariat': 'Statistiques et plénière',
   'nav.directory': 'Répertoire',
@@ -87,6 +88,7 @@ export const fr: Dictionary = {
   'deadline.notEscalated': 'pas d’escalade',
   'deadline.next': 'Prochain rappel',
   'deadline.paused': 'Suspendu : le délai ne court pas',
+  'deadline.timesIn': 'Heures exprimées dans le fuseau {zone}.',
 
   'timeline.inferred': 'déduit du registre',
 

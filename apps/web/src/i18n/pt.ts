@@ -12,6 +12,7 @@ export const pt: Dictionary = {
 
   'nav.label': 'Navegação principal',
   'nav.requests': 'Os meus pedidos',
+  'nav.requestsAll': 'Pedidos',
   'nav.newRequest': 'Novo pedido',
   'nav.secretariat': 'Estatísticas e plenário',
   'nav.directory': 'Diretório',
@@ -86,6 +87,7 @@ export const pt: Dictionary = {
   'deadline.notEscalated': 'sem escalamento',
   'deadline.next': 'Próximo lembrete',
   'deadline.paused': 'Suspenso: o prazo não corre',
+  'deadline.timesIn': 'Horas no fuso horário {zone}.',
 
   'timeline.inferred': 'deduzido do registo',
 

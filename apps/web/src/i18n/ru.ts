@@ -12,6 +12,7 @@ export const ru: Dictionary = {
 
   'nav.label': 'Основная навигация',
   'nav.requests': 'Мои запросы',
+  'nav.requestsAll': 'Запросы',
   'nav.newRequest': 'Новый запрос',
   'nav.secretariat': 'Статистика и пленарное заседание',
   'nav.directory': 'Справочник',
@@ -90,6 +91,7 @@ export const ru: Dictionary = {
   'deadline.notEscalated': 'без эскалации',
   'deadline.next': 'Следующее напоминание',
   'deadline.paused': 'Приостановлено: срок не течет',
+  'deadline.timesIn': 'Время указано по часовому поясу {zone}.',
 
   'timeline.inferred': 'восстановлено по реестру',
 

@@ -202,6 +202,7 @@ export function RequestPage({ id }: { id: string }) {
                 })}
               </tbody>
             </table>
+            <p className="hint">{t('deadline.timesIn', { zone: me.timeZone })}</p>
           </div>
         )}
       </section>
@@ -318,7 +319,8 @@ export function RequestPage({ id }: { id: string }) {
 }
 
 function actorText(i: I18n, a: HistoryEvent['actor']): string {
-  return [a.name, i.code('role', a.role), a.state ? i.stateName(a.state) : ''].filter(Boolean).join(', ');
+  const role = i.code('role', a.role);
+  return [a.name, role === a.name ? '' : role, a.state ? i.stateName(a.state) : ''].filter(Boolean).join(', ');
 }
 
 function Row({ label, value, pre }: { label: string; value: string | null | undefined; pre?: boolean }) {

@@ -36,6 +36,23 @@ export function SecretariatPage() {
   const [network, setNetwork] = useState<string>(me.network ?? 'WACAP');
   const thisYear = new Date().getUTCFullYear();
   const [year, setYear] = useState(thisYear);
+  // Open on the latest year with figures (the current one, or the last year a request moved in)
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      for (let y = thisYear; y > thisYear - 8; y--) {
+        const s = await get<YearlyStatistics>('/api/v1/statistics/yearly', { year: y, network }).catch(() => null);
+        const f = s ? (s.networks[network] ?? s.total) : null;
+        if (f && [f.facilitated, f.transmitted, f.acknowledged, f.pendingAtYearEnd].some((n) => n !== 0)) {
+          if (live) setYear(y);
+          return;
+        }
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [network, thisYear]);
   return (
     <section>
       <h1 tabIndex={-1}>{t('secretariat.title', { network })}</h1>
