@@ -9,7 +9,7 @@ import { serveWebApp } from './web/web-app';
 const API_DESCRIPTION = [
   'Mutual legal assistance requests (UNTOC art. 18) through their lifecycle, deadlines and statistics.',
   '',
-  '- **Sign-in**: every route except /health, /docs and /auth/dev/* needs `Authorization: Bearer <JWT>` from the configured OpenID Connect issuer (or the development issuer: `npm run cli -- token --user officer.gh`). What each role sees and may do is in the README, "Who may see and do what"; a request outside your scope answers 404.',
+  '- **Sign-in**: every route except /health, /docs, /auth/config, /auth/dev/* and the pages of the web view (/, /requests…) need `Authorization: Bearer <JWT>` from the configured OpenID Connect issuer (or the development issuer: `npm run cli -- token --user officer.gh`). What each role sees and may do is in the README, "Who may see and do what"; a request outside your scope answers 404.',
   '- **Errors** are `application/problem+json` with `code` and `detail`; a 400 lists `errors: [{ field, reason }]`.',
   '- **Versions**: a request\'s `ETag` is its version; `POST …/events` needs `If-Match: "<version>"` (428 without, 409 when stale).',
   `- **Retries**: a POST may carry \`${IDEMPOTENCY_KEY_HEADER}\` (1–200 visible ASCII characters, unique per user): the same key with the same body gets the first answer again (\`Idempotent-Replayed: true\`), with another body 422, while the first is still running 409. 2xx and 4xx answers are kept for 24 hours; a 5xx frees the key.`,

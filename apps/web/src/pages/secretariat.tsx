@@ -316,7 +316,7 @@ function Agenda({ network }: { network: string }) {
                     <td>{it.stepOwed ? `${i.code('step', it.stepOwed.step)} · ${i.stateName(it.stepOwed.owedByState)}` : '–'}</td>
                     <td>{it.stepOwed ? i.date(it.stepOwed.dueOn) : '–'}</td>
                     <td className="num">{i.num(it.daysOverdue as number | null)}</td>
-                    <td>{it.escalationLevel}</td>
+                    <td>{it.escalationLevel > 0 ? i.code('stage', `LEVEL_${it.escalationLevel}`) : t('deadline.notEscalated')}</td>
                     <td>{it.why.map((w) => i.code('why', w)).join(', ')}</td>
                   </tr>
                 ))}
