@@ -101,8 +101,10 @@ describe('web view: a request from draft to follow-up, as each role sees it (bro
     expect(await pairCount(secretariat)).toBe('3');
   });
 
-  it('an officer of Nigeria drafts a request with the 18(15) checklist, saves, and transmits it to Ghana', async () => {
-    const page = await as('officer.ng');
+  let officerNg: Page;
+
+  it('an officer of Nigeria drafts a request with the 18(15) checklist, saves it and shares it for informal consultation', async () => {
+    const page = (officerNg = await as('officer.ng'));
     await page.getByRole('link', { name: 'New request' }).click();
     await page.getByRole('heading', { name: 'New request' }).waitFor();
     await page.getByText('0 of 6 required items given.').waitFor();
@@ -127,6 +129,33 @@ describe('web view: a request from draft to follow-up, as each role sees it (bro
     await page.getByRole('heading', { name: `Draft ${REFERENCE}` }).waitFor();
     id = /\/requests\/([0-9a-f-]{36})\/edit$/.exec(page.url())![1];
     await page.getByRole('status').filter({ hasText: 'The draft is saved.' }).waitFor();
+    await page.getByRole('button', { name: 'Share the draft for informal consultation' }).click();
+    await page.getByRole('heading', { level: 1, name: /Informal consultation/ }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/requests/${id}`);
+  });
+
+  it("Ghana's contact point reviews the draft with the 18(15) checklist", async () => {
+    const page = await as('cp1.gh.wacap');
+    await page.goto(`/requests/${id}`);
+    await page.getByRole('heading', { level: 1, name: /Informal consultation/ }).waitFor();
+    await page.getByRole('button', { name: 'Review the draft' }).click();
+    await page.getByRole('textbox', { name: 'Comments' }).fill('Name the bank branch; our courts need it for the production order.');
+    await page.getByRole('textbox', { name: 'What the requested State requires' }).fill('English; a certified copy of the domestic order.');
+    await page.getByRole('combobox', { name: 'Purpose (f)' }).selectOption('UNCLEAR');
+    await page.getByRole('combobox', { name: 'Summary of the facts (c)' }).selectOption('OK');
+    await page.getByRole('button', { name: 'Record: Review the draft' }).click();
+    await page.getByRole('status').filter({ hasText: 'Recorded: Review the draft.' }).waitFor();
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    await expect(timeline.textContent()).resolves.toMatch(/Draft reviewed[\s\S]*Purpose \(f\): Unclear/);
+  });
+
+  it('the officer of Nigeria reads the review and transmits the request to Ghana', async () => {
+    const page = officerNg;
+    await page.goto(`/requests/${id}`);
+    const record = page.getByRole('region', { name: 'Facilitation record' });
+    await expect(record.textContent()).resolves.toMatch(/Draft shared for informal consultation on .*reviewed on/);
+    await page.getByRole('link', { name: 'Edit the draft' }).click();
+    await page.getByRole('heading', { name: `Draft ${REFERENCE}` }).waitFor();
     await page.getByRole('combobox', { name: /^Channel/ }).selectOption('CENTRAL_AUTHORITY');
     await page.getByRole('button', { name: 'Transmit the request' }).click();
     await page.getByRole('heading', { name: new RegExp(`Request ${REFERENCE.replace(/\//g, '\\/')}`) }).waitFor();
