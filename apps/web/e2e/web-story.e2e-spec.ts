@@ -38,8 +38,12 @@ describe('web view: a request from draft to follow-up, as each role sees it (bro
     return s.page;
   }
 
-  /** Creates and transmits a WACAP request from Nigeria to Ghana through the API (the background of the counts). */
-  async function backgroundRequest(n: number): Promise<void> {
+  /**
+   * Creates and transmits a WACAP request from Nigeria to Ghana through the API, acknowledged by Ghana when
+   * `acknowledged` (the background of the counts: 3 awaiting acknowledgement and 3 under assessment, so no
+   * count of the secretariat's page is small enough to be withheld before or after the story).
+   */
+  async function backgroundRequest(n: number, acknowledged: boolean): Promise<void> {
     const created = await http()
       .post('/api/v1/requests')
       .set(await app!.auth('officer.ng'))
@@ -50,6 +54,17 @@ describe('web view: a request from draft to follow-up, as each role sees it (bro
       .set(await app!.auth('officer.ng'))
       .set('If-Match', `"${created.body.version}"`)
       .send({ type: 'requestTransmitted', channel: 'CENTRAL_AUTHORITY' })
+      .expect(201);
+    if (!acknowledged) return;
+    const transmitted = await http()
+      .get(`/api/v1/requests/${created.body.id}`)
+      .set(await app!.auth('officer.gh'))
+      .expect(200);
+    await http()
+      .post(`/api/v1/requests/${created.body.id}/events`)
+      .set(await app!.auth('officer.gh'))
+      .set('If-Match', `"${transmitted.body.version}"`)
+      .send({ type: 'receiptAcknowledged' })
       .expect(201);
   }
 
@@ -63,7 +78,7 @@ describe('web view: a request from draft to follow-up, as each role sees it (bro
     app = await startApiTestApp('web-story', { listen: true });
     base = app.baseUrl!;
     browser = await launchChromium();
-    for (const n of [1, 2, 3]) await backgroundRequest(n);
+    for (const n of [1, 2, 3, 4, 5, 6]) await backgroundRequest(n, n > 3);
   }, 180_000);
 
   afterAll(async () => {
@@ -98,7 +113,7 @@ describe('web view: a request from draft to follow-up, as each role sees it (bro
     secretariat = await as('secretariat.wacap');
     await secretariat.getByRole('heading', { name: 'Counts of WACAP' }).waitFor();
     await secretariat.getByTestId('by-pair').waitFor();
-    expect(await pairCount(secretariat)).toBe('3');
+    expect(await pairCount(secretariat)).toBe('6');
   });
 
   let officerNg: Page;
@@ -256,7 +271,7 @@ describe('web view: a request from draft to follow-up, as each role sees it (bro
       .expect(200);
     await secretariat.reload();
     await secretariat.getByTestId('by-pair').waitFor();
-    expect(await pairCount(secretariat)).toBe('4');
+    expect(await pairCount(secretariat)).toBe('7');
     const agenda = secretariat.getByRole('region', { name: 'Plenary: bilateral meetings' });
     await agenda.getByRole('heading', { name: 'Ghana – Nigeria' }).waitFor();
     await expect(agenda.getByRole('row').filter({ hasText: REFERENCE }).textContent()).resolves.toMatch(/Assessment · Ghana.*escalated by a contact point/);

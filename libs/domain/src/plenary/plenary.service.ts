@@ -496,7 +496,22 @@ export class PlenaryService {
         'byAge',
         AGE_BUCKETS.map((b) => [b, ages[b]]),
       );
-      if (totalHidden) suppressed.unshift('total');
+      if (totalHidden) {
+        // A hidden total must not be readable from another dimension: one whose cells are all shown adds up
+        // to it. Each such dimension hides its smallest count as well (none is below minCount there).
+        for (const [name, cells] of [
+          ['byPair', pairCells],
+          ['byStep', stepCells],
+          ['byAge', ageCells],
+        ] as const) {
+          const shown = [...cells.entries()].filter(([, n]) => n !== null && n > 0);
+          if (shown.length === 0 || [...cells.values()].some((n) => n === null)) continue;
+          const [key] = shown.reduce((a, b) => (b[1]! < a[1]! ? b : a));
+          cells.set(key, null);
+          suppressed.push(`${name}.${key}`);
+        }
+        suppressed.unshift('total');
+      }
       const summary: OpenRequestsSummary = {
         network: net,
         asOf: now.toISOString().slice(0, 10),
