@@ -1,7 +1,7 @@
 // The shell: sign-in state, the signed-in user (GET /api/v1/me), language, navigation and the routes. Each
 // screen is its own chunk, loaded when first opened, so the first screen stays small on a slow link.
 import { Component, createContext, lazy, Suspense, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
-import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
+import { Link, Redirect, Route, Switch, useLocation, useSearch } from 'wouter';
 import { get, useSession, type MeView } from './api/client';
 import { accessToken, signOut } from './auth/session';
 import { ErrorNotice } from './components/notices';
@@ -70,7 +70,11 @@ function SignedIn({ locale, onLocale }: { locale: Locale; onLocale: (l: Locale) 
   const [location, navigate] = useLocation();
   const [me, setMe] = useState<MeView | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const toSignIn = useCallback(() => navigate(`/sign-in?returnTo=${encodeURIComponent(location + location_search())}`), [location, navigate]);
+  const search = useSearch();
+  const toSignIn = useCallback(
+    () => navigate(`/sign-in?returnTo=${encodeURIComponent(search ? `${location}?${search}` : location)}`),
+    [location, search, navigate],
+  );
   useEffect(() => {
     useSession({ token: accessToken, expired: toSignIn });
   }, [toSignIn]);
@@ -151,10 +155,6 @@ class Failsafe extends Component<{ title: string; children: ReactNode }, { error
       </>
     );
   }
-}
-
-function location_search(): string {
-  return window.location.search;
 }
 
 /** Header, navigation, language picker and the main landmark; moves focus to the page's heading on each navigation. */

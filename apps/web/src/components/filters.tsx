@@ -1,6 +1,9 @@
-// What the list screens share: filters kept in the address's query (bookmarkable, back button works) and
-// the network picker.
+// What the list and form screens share: filters kept in the address's query (bookmarkable, back button
+// works), the network picker, and the States to pick from.
+import { useEffect, useMemo, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
+import { get, type StateEntryList } from '../api/client';
+import { useMe } from '../app';
 import { useI18n } from '../i18n';
 import { NETWORK_CODES } from '../workflow-terms';
 
@@ -49,4 +52,28 @@ export function NetworkSelect({
       </select>
     </label>
   );
+}
+
+/**
+ * The States of the directory other than the user's own (of `network` when given, OTHER meaning all), as
+ * `{ code, name }` sorted by their name in the page's language. Read once per network (GET
+ * /api/v1/directory/states); a change of language only renames and re-sorts them. Empty while loading or
+ * when the directory cannot be read.
+ */
+export function useOtherStates(network?: string): Array<{ code: string; name: string }> {
+  const i = useI18n();
+  const me = useMe();
+  const [codes, setCodes] = useState<string[]>([]);
+  const scope = network && network !== 'OTHER' ? network : undefined;
+  useEffect(() => {
+    let live = true;
+    get<StateEntryList>('/api/v1/directory/states', { network: scope }).then(
+      (d) => live && setCodes(d.items.map((s) => s.code).filter((c) => c !== me.state)),
+      () => live && setCodes([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, [scope, me.state]);
+  return useMemo(() => codes.map((code) => ({ code, name: i.stateName(code) })).sort((a, b) => a.name.localeCompare(b.name, i.locale)), [codes, i]);
 }

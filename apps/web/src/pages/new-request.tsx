@@ -4,9 +4,10 @@
 // consultation (draftShared) and transmitted (requestTransmitted).
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'wouter';
-import { ApiError, call, get, type RequestView, type StateEntryList } from '../api/client';
+import { ApiError, call, type RequestView } from '../api/client';
 import { useMe } from '../app';
 import { useFieldLabel } from '../components/event-form';
+import { useOtherStates } from '../components/filters';
 import { Done, ErrorNotice } from '../components/notices';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n/en';
@@ -105,10 +106,10 @@ export function NewRequestPage({ draftId }: { draftId?: string }) {
   const fieldLabel = useFieldLabel();
   const [, navigate] = useLocation();
   const [draft, setDraft] = useState<Draft>(EMPTY);
+  const states = useOtherStates(draft.network);
   const [saved, setSaved] = useState<RequestView | null>(null);
   const [version, setVersion] = useState<string | null>(null);
   const [dirty, setDirty] = useState(false);
-  const [states, setStates] = useState<Array<{ code: string; name: string }>>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   // a draft just created arrives here from /requests/new with history state `{ saved: true }`
@@ -125,20 +126,6 @@ export function NewRequestPage({ draftId }: { draftId?: string }) {
       setDraft(fromRequest(r.data));
     }, setError);
   }, [draftId]);
-  useEffect(() => {
-    const network = draft.network && draft.network !== 'OTHER' ? draft.network : undefined;
-    get<StateEntryList>('/api/v1/directory/states', { network }).then(
-      (d) =>
-        setStates(
-          d.items
-            .filter((s) => s.code !== me.state)
-            .map((s) => ({ code: s.code, name: i.stateName(s.code) }))
-            .sort((a, b) => a.name.localeCompare(b.name, i.locale)),
-        ),
-      () => setStates([]),
-    );
-  }, [draft.network, me.state, i]);
-
   const completeness = useMemo(() => checkCompleteness({ ...draft, personsConcerned: draft.personsConcerned.filter((p) => p.name.trim()) }), [draft]);
   const requiredCount = completeness.items.filter((c) => c.required).length;
   const givenCount = completeness.items.filter((c) => c.required && c.present).length;

@@ -3,12 +3,12 @@
 // filtered list can be bookmarked and shared.
 import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
-import { get, type RequestList, type StateEntryList } from '../api/client';
+import { get, type RequestList } from '../api/client';
 import { useMe } from '../app';
 import { DueText, StepOwed } from '../components/deadline';
 import { ErrorNotice } from '../components/notices';
 import { useI18n } from '../i18n';
-import { NetworkSelect, useQueryState } from '../components/filters';
+import { NetworkSelect, useOtherStates, useQueryState } from '../components/filters';
 import { REQUEST_STATES } from '../workflow-terms';
 
 const PAGE = 50;
@@ -28,7 +28,7 @@ export function RequestsPage() {
   };
   const [list, setList] = useState<RequestList | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [states, setStates] = useState<Array<{ code: string; name: string }>>([]);
+  const states = useOtherStates();
 
   useEffect(() => {
     const ctl = new AbortController();
@@ -39,12 +39,6 @@ export function RequestsPage() {
     return () => ctl.abort();
     // the filters are the address's query
   }, [search]);
-  useEffect(() => {
-    get<StateEntryList>('/api/v1/directory/states').then(
-      (d) => setStates(d.items.map((s) => ({ code: s.code, name: i.stateName(s.code) })).sort((a, b) => a.name.localeCompare(b.name, i.locale))),
-      () => setStates([]),
-    );
-  }, [i]);
 
   return (
     <section>
@@ -55,13 +49,11 @@ export function RequestsPage() {
           {t('field.counterpartState')}
           <select value={filters.counterpartState} onChange={(e) => set({ counterpartState: e.target.value })}>
             <option value="">{t('filter.all')}</option>
-            {states
-              .filter((s) => s.code !== me.state)
-              .map((s) => (
-                <option key={s.code} value={s.code}>
-                  {s.name}
-                </option>
-              ))}
+            {states.map((s) => (
+              <option key={s.code} value={s.code}>
+                {s.name}
+              </option>
+            ))}
           </select>
         </label>
         <label>

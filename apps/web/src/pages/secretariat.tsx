@@ -2,7 +2,7 @@
 // /api/v1/networks/{network}/open-requests/summary), the yearly statistics of DOMAIN.md §5 with their charts,
 // and the plenary's agenda of bilateral meetings. Counts only: the API gives a secretariat no case facts,
 // and suppresses counts from 1 to STATISTICS_MIN_COUNT - 1 (shown as "fewer than N").
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { call, get, type OpenRequestsSummary, type Plenary, type PlenaryMeetings, type YearFigures, type YearlyStatistics } from '../api/client';
 import { useMe } from '../app';
 import { ErrorNotice } from '../components/notices';
@@ -36,12 +36,22 @@ export function SecretariatPage() {
   const [network, setNetwork] = useState<string>(me.network ?? 'WACAP');
   const thisYear = new Date().getUTCFullYear();
   const [year, setYear] = useState(thisYear);
+  // The yearly figures, each (network, year) read once while the page is open: the search below and the
+  // table share them.
+  const yearly = useMemo(() => {
+    const read = new Map<string, Promise<YearlyStatistics>>();
+    return (net: string, y: number): Promise<YearlyStatistics> => {
+      const key = `${net}/${y}`;
+      if (!read.has(key)) read.set(key, get<YearlyStatistics>('/api/v1/statistics/yearly', { year: y, network: net }));
+      return read.get(key)!;
+    };
+  }, []);
   // Open on the latest year with figures (the current one, or the last year a request moved in)
   useEffect(() => {
     let live = true;
     void (async () => {
       for (let y = thisYear; y > thisYear - 8; y--) {
-        const s = await get<YearlyStatistics>('/api/v1/statistics/yearly', { year: y, network }).catch(() => null);
+        const s = await yearly(network, y).catch(() => null);
         const f = s ? (s.networks[network] ?? s.total) : null;
         if (f && [f.facilitated, f.transmitted, f.acknowledged, f.pendingAtYearEnd].some((n) => n !== 0)) {
           if (live) setYear(y);
@@ -52,7 +62,7 @@ export function SecretariatPage() {
     return () => {
       live = false;
     };
-  }, [network, thisYear]);
+  }, [network, thisYear, yearly]);
   return (
     <section>
       <h1 tabIndex={-1}>{t('secretariat.title', { network })}</h1>
@@ -71,7 +81,7 @@ export function SecretariatPage() {
         </label>
       </form>
       <OpenRequests network={network} />
-      <Yearly network={network} year={year} />
+      <Yearly network={network} year={year} load={yearly} />
       <Agenda network={network} />
     </section>
   );
@@ -191,7 +201,7 @@ function Chart({ path, alt }: { path: string; alt: string }) {
   return url ? <img className="chart" src={url} alt={alt} width={720} /> : null;
 }
 
-function Yearly({ network, year }: { network: string; year: number }) {
+function Yearly({ network, year, load }: { network: string; year: number; load: (network: string, year: number) => Promise<YearlyStatistics> }) {
   const i = useI18n();
   const { t } = i;
   const [s, setS] = useState<YearlyStatistics | null>(null);
@@ -199,8 +209,8 @@ function Yearly({ network, year }: { network: string; year: number }) {
   useEffect(() => {
     setS(null);
     setError(null);
-    get<YearlyStatistics>('/api/v1/statistics/yearly', { year, network }).then(setS, setError);
-  }, [network, year]);
+    load(network, year).then(setS, setError);
+  }, [network, year, load]);
   const from = year - 4;
   return (
     <section className="panel" aria-labelledby="yearly-h">

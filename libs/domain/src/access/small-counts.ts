@@ -95,6 +95,30 @@ export function protectDimension(values: readonly number[], total: number, minCo
 }
 
 /**
+ * {@link protectDimension} for several dimensions of the same cases, each adding up to `total` (a table
+ * by pair, by step and by age of the same requests). A total one dimension must hide could be given back
+ * by another whose cells are all shown (they add up to it): when the total is hidden, each such dimension
+ * hides its smallest count too (at least `minCount`, since none below it is shown). Returns the hidden
+ * indices per dimension, in the order given, and whether to hide the total.
+ */
+export function protectDimensions(
+  dimensions: ReadonlyArray<readonly number[]>,
+  total: number,
+  minCount: number,
+): { hidden: Set<number>[]; hideTotal: boolean } {
+  const each = dimensions.map((values) => protectDimension(values, total, minCount));
+  const hideTotal = each.some((d) => d.hideTotal);
+  const hidden = each.map((d) => d.hidden);
+  if (hideTotal)
+    dimensions.forEach((values, k) => {
+      if (hidden[k].size > 0) return;
+      const shown = values.map((v, i) => [v, i] as const).filter(([v]) => v > 0);
+      if (shown.length) hidden[k].add(shown.reduce((a, b) => (b[0] < a[0] ? b : a))[1]);
+    });
+  return { hidden, hideTotal };
+}
+
+/**
  * The suppression rule on one set of figures at `path`: counts from 1 to `minCount` - 1 null, a median
  * over fewer than `minCount` cases null; each suppressed figure's path is appended to `suppressed`.
  */

@@ -136,16 +136,33 @@ export class TokenService {
   async mintDevToken(login: string, ttlSeconds = this.config.tokenTtlSeconds): Promise<string> {
     const user = await this.orm.em.fork().findOne(AppUser, { login, issuer: this.devIssuer });
     if (!user) throw new DomainError('NOT_FOUND', `no user "${login}" of the development issuer (npm run cli -- users lists them)`, { login });
+    return this.signAccessToken(user, ttlSeconds);
+  }
+
+  /** The bearer token of mintDevToken for a user already loaded. */
+  private signAccessToken(user: AppUser, ttlSeconds = this.config.tokenTtlSeconds): Promise<string> {
+    return this.signDev({ name: user.name, email: user.email }, { typ: 'JWT', subject: user.subject, audience: this.config.oidcAudience, ttlSeconds });
+  }
+
+  /**
+   * A JWT of the development issuer: `claims`, signed RS256 with its key, `iss` the issuer, `sub`,
+   * `aud`, `iat` now (the Clock) and `exp` `ttlSeconds` later (seconds), `jti` when given.
+   */
+  private async signDev(
+    claims: Record<string, unknown>,
+    o: { typ: string; subject: string; audience: string; ttlSeconds: number; jti?: string },
+  ): Promise<string> {
     const { kid, privateKey } = await this.devSigningKey();
     const now = Math.floor(this.clock.now().getTime() / 1000);
-    return new SignJWT({ name: user.name, email: user.email })
-      .setProtectedHeader({ alg: DEV_ALG, kid, typ: 'JWT' })
+    const jwt = new SignJWT(claims)
+      .setProtectedHeader({ alg: DEV_ALG, kid, typ: o.typ })
       .setIssuer(this.devIssuer)
-      .setSubject(user.subject)
-      .setAudience(this.config.oidcAudience)
+      .setSubject(o.subject)
+      .setAudience(o.audience)
       .setIssuedAt(now)
-      .setExpirationTime(now + ttlSeconds)
-      .sign(privateKey);
+      .setExpirationTime(now + o.ttlSeconds);
+    if (o.jti !== undefined) jwt.setJti(o.jti);
+    return jwt.sign(privateKey);
   }
 
   /**
@@ -169,23 +186,16 @@ export class TokenService {
    * client_id, redirect_uri, code_challenge, nonce and scope that the token endpoint checks it against.
    */
   async mintDevAuthorizationCode(user: AppUser, request: DevAuthorizeRequest): Promise<string> {
-    const { kid, privateKey } = await this.devSigningKey();
-    const now = Math.floor(this.clock.now().getTime() / 1000);
-    return new SignJWT({
-      client_id: request.clientId,
-      redirect_uri: request.redirectUri,
-      code_challenge: request.codeChallenge,
-      scope: request.scope,
-      ...(request.nonce !== null ? { nonce: request.nonce } : {}),
-    })
-      .setProtectedHeader({ alg: DEV_ALG, kid, typ: DEV_CODE_TYP })
-      .setIssuer(this.devIssuer)
-      .setSubject(user.login)
-      .setAudience(this.devCodeAudience)
-      .setJti(randomUUID())
-      .setIssuedAt(now)
-      .setExpirationTime(now + DEV_CODE_TTL_SECONDS)
-      .sign(privateKey);
+    return this.signDev(
+      {
+        client_id: request.clientId,
+        redirect_uri: request.redirectUri,
+        code_challenge: request.codeChallenge,
+        scope: request.scope,
+        ...(request.nonce !== null ? { nonce: request.nonce } : {}),
+      },
+      { typ: DEV_CODE_TYP, subject: user.login, audience: this.devCodeAudience, ttlSeconds: DEV_CODE_TTL_SECONDS, jti: randomUUID() },
+    );
   }
 
   /**
@@ -248,7 +258,7 @@ export class TokenService {
     if (!user) throw new OAuthTokenError('invalid_grant', 'the user of the code is no longer active');
     const nonce = typeof claims.nonce === 'string' ? claims.nonce : null;
     return {
-      access_token: await this.mintDevToken(user.login),
+      access_token: await this.signAccessToken(user),
       id_token: await this.mintDevIdToken(user, clientId, nonce),
       token_type: 'Bearer',
       expires_in: this.config.tokenTtlSeconds,
@@ -260,17 +270,11 @@ export class TokenService {
    * An OpenID Connect ID token of the development issuer for `user` (RS256, its key): iss, sub, aud =
    * `clientId`, iat, exp (TOKEN_TTL_SECONDS), `nonce` when not null, name, email, preferred_username (the login).
    */
-  private async mintDevIdToken(user: AppUser, clientId: string, nonce: string | null): Promise<string> {
-    const { kid, privateKey } = await this.devSigningKey();
-    const now = Math.floor(this.clock.now().getTime() / 1000);
-    return new SignJWT({ name: user.name, email: user.email, preferred_username: user.login, ...(nonce !== null ? { nonce } : {}) })
-      .setProtectedHeader({ alg: DEV_ALG, kid, typ: 'JWT' })
-      .setIssuer(this.devIssuer)
-      .setSubject(user.subject)
-      .setAudience(clientId)
-      .setIssuedAt(now)
-      .setExpirationTime(now + this.config.tokenTtlSeconds)
-      .sign(privateKey);
+  private mintDevIdToken(user: AppUser, clientId: string, nonce: string | null): Promise<string> {
+    return this.signDev(
+      { name: user.name, email: user.email, preferred_username: user.login, ...(nonce !== null ? { nonce } : {}) },
+      { typ: 'JWT', subject: user.subject, audience: clientId, ttlSeconds: this.config.tokenTtlSeconds },
+    );
   }
 
   /** The development key, created at first use (one row; concurrent first uses agree on it). */

@@ -5,7 +5,7 @@ import { DEADLINE_STEPS, NETWORK_CODES, type BilateralMeetingOutcome } from '@ro
 import { AccessPolicy } from '../access/access-policy';
 import { CaseAccessService } from '../access/case-access.service';
 import type { Principal } from '../access/principal';
-import { protectDimension } from '../access/small-counts';
+import { protectDimensions } from '../access/small-counts';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../clock';
 import { AppConfig } from '../config/app-config';
@@ -471,47 +471,28 @@ export class PlenaryService {
       }
       const minCount = p.role === 'SECRETARIAT' ? this.config.statisticsMinCount : null;
       const suppressed: string[] = [];
-      let totalHidden = minCount !== null && rows.length > 0 && rows.length < minCount;
       // Each dimension adds up to the total: its small cells are hidden, and enough others with them that
-      // none can be worked out by subtraction (complementary suppression, small-counts.ts).
-      const dimension = (name: string, cells: Array<[string, number]>): Map<string, number | null> => {
-        const { hidden, hideTotal } =
-          minCount === null
-            ? { hidden: new Set<number>(), hideTotal: false }
-            : protectDimension(
-                cells.map(([, n]) => n),
-                rows.length,
-                minCount,
-              );
-        totalHidden ||= hideTotal;
-        for (const i of hidden) suppressed.push(`${name}.${cells[i][0]}`);
-        return new Map(cells.map(([key, n], i) => [key, hidden.has(i) ? null : n]));
-      };
-      const pairCells = dimension(
-        'byPair',
-        [...pairs.entries()].sort(([a], [b]) => a.localeCompare(b)),
-      );
-      const stepCells = dimension('byStep', Object.entries(steps));
-      const ageCells = dimension(
-        'byAge',
-        AGE_BUCKETS.map((b) => [b, ages[b]]),
-      );
-      if (totalHidden) {
-        // A hidden total must not be readable from another dimension: one whose cells are all shown adds up
-        // to it. Each such dimension hides its smallest count as well (none is below minCount there).
-        for (const [name, cells] of [
-          ['byPair', pairCells],
-          ['byStep', stepCells],
-          ['byAge', ageCells],
-        ] as const) {
-          const shown = [...cells.entries()].filter(([, n]) => n !== null && n > 0);
-          if (shown.length === 0 || [...cells.values()].some((n) => n === null)) continue;
-          const [key] = shown.reduce((a, b) => (b[1]! < a[1]! ? b : a));
-          cells.set(key, null);
-          suppressed.push(`${name}.${key}`);
-        }
-        suppressed.unshift('total');
-      }
+      // none can be worked out by subtraction, nor a hidden total by adding another dimension up
+      // (complementary suppression, small-counts.ts).
+      const dimensions: Array<[string, Array<[string, number]>]> = [
+        ['byPair', [...pairs.entries()].sort(([a], [b]) => a.localeCompare(b))],
+        ['byStep', Object.entries(steps)],
+        ['byAge', AGE_BUCKETS.map((b) => [b, ages[b]])],
+      ];
+      const protection =
+        minCount === null
+          ? { hidden: dimensions.map(() => new Set<number>()), hideTotal: false }
+          : protectDimensions(
+              dimensions.map(([, cells]) => cells.map(([, n]) => n)),
+              rows.length,
+              minCount,
+            );
+      const totalHidden = (minCount !== null && rows.length > 0 && rows.length < minCount) || protection.hideTotal;
+      const [pairCells, stepCells, ageCells] = dimensions.map(([name, cells], k) => {
+        for (const i of protection.hidden[k]) suppressed.push(`${name}.${cells[i][0]}`);
+        return new Map(cells.map(([key, n], i) => [key, protection.hidden[k].has(i) ? null : n]));
+      });
+      if (totalHidden) suppressed.unshift('total');
       const summary: OpenRequestsSummary = {
         network: net,
         asOf: now.toISOString().slice(0, 10),
